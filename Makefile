@@ -1,0 +1,49 @@
+# deconvlab: `make lab` to work through the notebooks, `make test` to check everything.
+# Only Python 3.10+ and make are needed: both targets create .venv themselves.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+NOTEBOOK_SOURCES := $(sorted $(wildcard notebooks/[0-9][0-9]_*.md))
+NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+               --nbval-cell-timeout 300 -p no:cacheprovider
+
+# Several BLAS threads on a 2-core machine make dense linear algebra ~10x slower
+# (oversubscription); every test, notebook run and benchmark uses one thread.
+export OMP_NUM_THREADS = 1
+export OPENBLAS_NUM_THREADS = 1
+export MKL_NUM_THREADS = 1
+
+.PHONY: help venv lab test unit-tests notebooks test-browser bench clean
+
+help:
+	@echo "make lab          set up .venv and open JupyterLab on notebooks/"
+	@echo "make test         set up .venv; check notebook pairs, run every notebook (nbval), unit tests"
+	@echo "make notebooks    re-execute every notebooks/NN_*.md and write its .ipynb"
+	@echo "make bench        speed and quality benchmarks (not part of make test)"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q tests/test_notebook_pairs.py
+	$(BIN)/python -m pytest -q $(NBVAL_FLAGS) notebooks
+	$(BIN)/python -m pytest -q tests
+
+notebooks: $(STAMP)
+	$(BIN)/python tests/notebook_tools.py execute $(NOTEBOOK_SOURCES)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,28 @@
+"""deconvlab: the helper package of a teaching collection on 1D deconvolution.
+
+Notebooks write ``import deconvlab as dl``; everything they need is here.
+"""
+
+from .metrics import rmse, snr_db
+from .operators import (
+    MODES,
+    convolution_matrix,
+    convolution_operator,
+    convolve,
+    convolve_adjoint,
+    output_length,
+    rfft_frequencies,
+    solution_length,
+    transfer_function,
+)
+from .signals import (
+    DEFAULT_TRUNCATE,
+    add_noise,
+    gaussian_kernel,
+    gaussmf,
+    seed_gaussian,
+    seed_square_wave,
+    square_wave,
+)
+
+__version__ = "0.1.0"

@@ -1,0 +1,92 @@
+"""Input checks shared by every public function.
+
+Each check raises a ``TypeError`` or ``ValueError`` whose message starts with
+the argument's name, so a user sees *which* input was wrong and *why* instead
+of a numpy traceback from deep inside a solver.
+"""
+
+import numbers
+
+import numpy as np
+
+MODES = ("full", "same", "valid", "circular")
+
+
+def as_signal(values, name):
+    """Return ``values`` as a finite, non-empty, 1-D float64 array.
+
+    Raises
+    ------
+    TypeError
+        If the values are not real numbers (complex, strings, objects).
+    ValueError
+        If the array is not 1-D, is empty, or holds NaN or inf.
+    """
+    array = np.asarray(values)
+    if array.dtype == bool or not (
+        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    ):
+        if np.issubdtype(array.dtype, np.complexfloating):
+            raise TypeError(f"{name} must be real; got a complex array (deconvlab works on real signals)")
+        raise TypeError(f"{name} must be an array of real numbers; got dtype {array.dtype}")
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be 1-D; got an array of shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    array = array.astype(np.float64, copy=False)
+    if not np.all(np.isfinite(array)):
+        bad = np.flatnonzero(~np.isfinite(array))
+        raise ValueError(f"{name} holds NaN or inf at {bad.size} index(es), first at {bad[0]}")
+    return array
+
+
+def as_kernel(values, name="h"):
+    """Like :func:`as_signal`, and also refuse an all-zero kernel (nothing to invert)."""
+    kernel = as_signal(values, name)
+    if not np.any(kernel):
+        raise ValueError(f"{name} is all zeros: a zero kernel destroys the signal and cannot be inverted")
+    return kernel
+
+
+def check_mode(mode):
+    """Return ``mode`` if it is one of :data:`MODES`, else raise ``ValueError``."""
+    if not isinstance(mode, str) or mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}; got {mode!r}")
+    return mode
+
+
+def check_kernel_fits(n, k, mode, n_name="x"):
+    """Raise ``ValueError`` if a kernel of length ``k`` is too long for a signal of length ``n``.
+
+    ``valid`` and ``circular`` need ``k <= n``; ``full`` and ``same`` accept any length.
+    """
+    if mode in ("valid", "circular") and k > n:
+        raise ValueError(
+            f"h is longer than {n_name} ({k} > {n}): mode={mode!r} needs len(h) <= len({n_name})"
+        )
+
+
+def as_number(value, name, minimum=None, strictly_positive=False):
+    """Return ``value`` as a finite float, checking its lower bound.
+
+    ``minimum`` (inclusive) or ``strictly_positive`` (> 0) bound the value.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}")
+    if strictly_positive and value <= 0:
+        raise ValueError(f"{name} must be > 0; got {value}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}; got {value}")
+    return value
+
+
+def as_count(value, name, minimum=1):
+    """Return ``value`` as an int >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}; got {value}")
+    return int(value)

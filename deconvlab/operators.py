@@ -1,0 +1,158 @@
+"""The forward model ``y = h * x`` in four modes, as arrays, matrices and operators.
+
+===========  ==========================  =======================
+mode         len(y) for len(x)=n, len(h)=k  rows of the full result
+===========  ==========================  =======================
+"full"       n + k - 1                   all
+"same"       n                           (k-1)//2 ... (k-1)//2 + n - 1 (numpy's centring)
+"valid"      n - k + 1  (k <= n)         k-1 ... n-1 (kernel fully inside)
+"circular"   n  (k <= n)                 y = ifft(fft(x) * fft(h, n)), lag 0 at h[0]
+===========  ==========================  =======================
+"""
+
+import numpy as np
+import scipy.fft
+import scipy.linalg
+import scipy.signal
+from scipy.sparse.linalg import LinearOperator
+
+from ._checks import MODES, as_count, as_kernel, as_signal, check_kernel_fits, check_mode
+
+__all__ = [
+    "MODES",
+    "output_length",
+    "solution_length",
+    "convolve",
+    "convolve_adjoint",
+    "convolution_matrix",
+    "convolution_operator",
+    "transfer_function",
+    "rfft_frequencies",
+]
+
+
+def output_length(n, k, mode):
+    """Length of ``convolve(x, h, mode)`` for ``len(x) = n``, ``len(h) = k``."""
+    check_mode(mode)
+    check_kernel_fits(n, k, mode)
+    return {"full": n + k - 1, "same": n, "valid": n - k + 1, "circular": n}[mode]
+
+
+def solution_length(m, k, mode):
+    """Length of the signal a solver returns for ``len(y) = m``, ``len(h) = k``.
+
+    The inverse of :func:`output_length`: ``m - k + 1`` for ``full``,
+    ``m + k - 1`` for ``valid``, ``m`` for ``same`` and ``circular``.
+    """
+    check_mode(mode)
+    if mode == "full":
+        if m < k:
+            raise ValueError(f"y is shorter than h ({m} < {k}): a full convolution has len(y) >= len(h)")
+        return m - k + 1
+    if mode == "circular":
+        check_kernel_fits(m, k, mode, n_name="y")
+    return {"same": m, "valid": m + k - 1, "circular": m}[mode]
+
+
+def _first_full_row(k, mode):
+    """Index of the full convolution's sample that is the first sample of ``mode``."""
+    return {"full": 0, "same": (k - 1) // 2, "valid": k - 1}[mode]
+
+
+def convolve(x, h, mode="full"):
+    """Convolve signal ``x`` with kernel ``h``: ``y[i] = sum_j h[j] x[i - j]``.
+
+    ``full``, ``same`` and ``valid`` equal ``numpy.convolve(x, h, mode)`` (for
+    ``same`` with ``len(h) > len(x)`` numpy returns ``len(h)`` samples; here it
+    is always ``len(x)``). ``scipy.signal.convolve`` picks direct or FFT
+    evaluation, whichever is faster. ``circular`` is
+    ``irfft(rfft(x) * rfft(h, n), n)``: periodic with period ``n = len(x)``.
+    """
+    x = as_signal(x, "x")
+    h = as_kernel(h)
+    check_mode(mode)
+    check_kernel_fits(x.size, h.size, mode)
+    if mode == "circular":
+        return scipy.fft.irfft(scipy.fft.rfft(x) * scipy.fft.rfft(h, x.size), x.size)
+    if mode == "same":
+        start = _first_full_row(h.size, mode)
+        return scipy.signal.convolve(x, h, mode="full")[start:start + x.size]
+    return scipy.signal.convolve(x, h, mode=mode)
+
+
+def convolve_adjoint(y, h, n, mode="full"):
+    """Apply the transpose ``A^T`` of the convolution matrix ``A`` of :func:`convolve`.
+
+    ``A^T y`` is a correlation with ``h``: ``(A^T y)[i] = sum_j h[j] y_full[i + j]``,
+    where ``y_full`` is ``y`` placed at the rows of the full result that ``mode``
+    keeps (zeros elsewhere). For ``circular`` it is ``irfft(conj(H) Y)``.
+    Satisfies ``dot(A x, y) == dot(x, A^T y)`` to rounding (the "dot test").
+    """
+    y = as_signal(y, "y")
+    h = as_kernel(h)
+    n = as_count(n, "n")
+    expected = output_length(n, h.size, mode)
+    if y.size != expected:
+        raise ValueError(f"y must have {expected} samples for n={n}, len(h)={h.size}, mode={mode!r}; got {y.size}")
+    if mode == "circular":
+        return scipy.fft.irfft(np.conj(scipy.fft.rfft(h, n)) * scipy.fft.rfft(y), n)
+    y_full = np.zeros(n + h.size - 1)
+    start = _first_full_row(h.size, mode)
+    y_full[start:start + y.size] = y
+    return scipy.signal.correlate(y_full, h, mode="valid")
+
+
+def convolution_matrix(h, n, mode="full"):
+    """The dense matrix ``A`` with ``A @ x == convolve(x, h, mode)`` for ``len(x) = n``.
+
+    Toeplitz for ``full``/``same``/``valid`` (``scipy.linalg.convolution_matrix``),
+    circulant for ``circular`` (``scipy.linalg.circulant`` of ``h`` zero-padded to ``n``).
+    Shape ``(output_length(n, k, mode), n)``.
+    """
+    h = as_kernel(h)
+    n = as_count(n, "n")
+    check_mode(mode)
+    check_kernel_fits(n, h.size, mode, n_name="the signal (n)")
+    if mode == "circular":
+        return scipy.linalg.circulant(np.concatenate([h, np.zeros(n - h.size)]))
+    if mode == "same":
+        start = _first_full_row(h.size, mode)
+        return scipy.linalg.convolution_matrix(h, n, "full")[start:start + n]
+    return scipy.linalg.convolution_matrix(h, n, mode)
+
+
+def convolution_operator(h, n, mode="full"):
+    """Matrix-free ``scipy.sparse.linalg.LinearOperator`` for :func:`convolve`.
+
+    ``A @ x`` is :func:`convolve`, ``A.T @ y`` (``rmatvec``) is
+    :func:`convolve_adjoint`: O(n log n) memory and time, so it scales to
+    n = 10^6 where the dense matrix would not fit.
+    """
+    h = as_kernel(h)
+    n = as_count(n, "n")
+    m = output_length(n, h.size, mode)
+    return LinearOperator(
+        shape=(m, n),
+        matvec=lambda x: convolve(np.ravel(x), h, mode),
+        rmatvec=lambda y: convolve_adjoint(np.ravel(y), h, n, mode),
+        dtype=np.float64,
+    )
+
+
+def transfer_function(h, n_fft):
+    """Samples of the kernel's DTFT, ``H[f] = sum_j h[j] exp(-2 pi i f j / n_fft)``.
+
+    Returns ``rfft(h, n_fft)``: the ``n_fft // 2 + 1`` non-negative frequency bins
+    ``f = 0 .. n_fft // 2`` (see :func:`rfft_frequencies`). Used by every FFT
+    method so they agree on lag 0 at ``h[0]``.
+    """
+    h = as_kernel(h)
+    n_fft = as_count(n_fft, "n_fft")
+    if n_fft < h.size:
+        raise ValueError(f"n_fft must be >= len(h) = {h.size} (else the kernel is aliased); got {n_fft}")
+    return scipy.fft.rfft(h, n_fft)
+
+
+def rfft_frequencies(n_fft, fs=1.0):
+    """Frequencies of the bins of :func:`transfer_function`, in cycles per unit of ``1/fs``."""
+    return scipy.fft.rfftfreq(as_count(n_fft, "n_fft"), d=1.0 / fs)

@@ -1,0 +1,89 @@
+"""Build and check the notebook pairs (notebooks/NN_topic.md + NN_topic.ipynb).
+
+    python tests/notebook_tools.py execute notebooks/01_convolution.md ...
+
+re-executes each MyST source top to bottom in a fresh kernel and writes its
+``.ipynb`` normalised, so that a re-run with no change leaves no git diff except
+where outputs really changed. ``input_mismatches`` is used by
+``tests/test_notebook_pairs.py`` to fail CI when a pair's inputs differ.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled")
+
+
+def normalise(notebook):
+    """Strip what changes from run to run without meaning anything.
+
+    Cell ids become their position, timing metadata and saved widget state go
+    (model ids are random; a widget needs a live kernel anyway), and the
+    interpreter's patch version is dropped from ``language_info``.
+    """
+    notebook.metadata.pop("widgets", None)
+    notebook.metadata.pop("jupytext", None)
+    notebook.metadata.get("language_info", {}).pop("version", None)
+    notebook.nbformat, notebook.nbformat_minor = 4, 5
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index:03d}"
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_MIME, None)
+            if "metadata" in output:
+                output["metadata"] = {k: v for k, v in output["metadata"].items() if k != WIDGET_MIME}
+    return notebook
+
+
+def execute(source):
+    """Execute one ``.md`` notebook in a fresh kernel and write the paired ``.ipynb``."""
+    source = Path(source)
+    notebook = jupytext.read(source)
+    started = time.perf_counter()
+    NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(source.parent)}},
+    ).execute()
+    seconds = time.perf_counter() - started
+    target = source.with_suffix(".ipynb")
+    nbformat.write(normalise(notebook), target)
+    print(f"{target}: executed in {seconds:.1f} s")
+    return seconds
+
+
+def _cell_inputs(notebook):
+    return [(cell.cell_type, cell.source.strip(), sorted(cell.metadata.get("tags", []))) for cell in notebook.cells]
+
+
+def input_mismatches(source):
+    """List the differences between the inputs of ``source`` (.md) and its .ipynb."""
+    source = Path(source)
+    target = source.with_suffix(".ipynb")
+    if not target.exists():
+        return [f"{target} is missing (run `make notebooks`)"]
+    text_cells = _cell_inputs(jupytext.read(source))
+    stored_cells = _cell_inputs(nbformat.read(target, as_version=4))
+    problems = []
+    if len(text_cells) != len(stored_cells):
+        problems.append(f"{source.name}: {len(text_cells)} cells in the .md, {len(stored_cells)} in the .ipynb")
+    for index, (text, stored) in enumerate(zip(text_cells, stored_cells)):
+        if text != stored:
+            problems.append(f"{source.name}: cell {index} differs between .md and .ipynb: {text[1][:60]!r}")
+            break
+    return problems
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3 or sys.argv[1] != "execute":
+        sys.exit(__doc__)
+    for path in sys.argv[2:]:
+        execute(path)
