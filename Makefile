@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-NOTEBOOK_SOURCES := $(sorted $(wildcard notebooks/[0-9][0-9]_*.md))
+NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]_*.md))
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
                --nbval-cell-timeout 300 -p no:cacheprovider
 

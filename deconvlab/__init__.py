@@ -3,7 +3,8 @@
 Notebooks write ``import deconvlab as dl``; everything they need is here.
 """
 
-from .metrics import rmse, snr_db
+from . import plotting, widgets
+from .metrics import magnitude_db, rmse, snr_db
 from .operators import (
     MODES,
     convolution_matrix,
@@ -19,10 +20,12 @@ from .signals import (
     DEFAULT_TRUNCATE,
     add_noise,
     gaussian_kernel,
+    gaussian_transfer,
     gaussmf,
     seed_gaussian,
     seed_square_wave,
     square_wave,
+    square_wave_harmonics,
 )
 
 __version__ = "0.1.0"

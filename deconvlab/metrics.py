@@ -29,3 +29,18 @@ def snr_db(estimate, truth):
     if error == 0:
         return float("inf")
     return float(10 * np.log10(np.sum(truth**2) / error))
+
+
+def magnitude_db(values, reference=None):
+    """``20 log10(|values| / reference)``, the reference defaulting to ``max |values|``.
+
+    Exact zeros map to -inf dB; use a plotting limit rather than a fudge factor.
+    """
+    magnitude = np.abs(np.asarray(values))
+    if magnitude.size == 0:
+        raise ValueError("values must not be empty")
+    reference = magnitude.max() if reference is None else float(reference)
+    if not reference > 0:
+        raise ValueError(f"reference must be > 0; got {reference}")
+    with np.errstate(divide="ignore"):
+        return 20.0 * np.log10(magnitude / reference)

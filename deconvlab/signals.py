@@ -171,3 +171,34 @@ def add_noise(y, std=None, snr_db=None, rng=0):
     else:
         generator = np.random.default_rng(as_count(rng, "rng", minimum=0))
     return y + std * generator.standard_normal(y.size)
+
+
+def gaussian_transfer(f, sigma, gain=1.0):
+    """Closed-form spectrum of a Gaussian: ``gain * exp(-2 pi^2 sigma^2 f^2)``.
+
+    The Fourier transform of a Gaussian of standard deviation ``sigma`` (seconds,
+    or samples) is a Gaussian of standard deviation ``1 / (2 pi sigma)`` (Hz, or
+    cycles per sample); ``gain`` is its value at f = 0, the kernel's sum.
+    """
+    f = np.asarray(f, dtype=float)
+    sigma = as_number(sigma, "sigma", strictly_positive=True)
+    return gain * np.exp(-2.0 * np.pi**2 * sigma**2 * f**2)
+
+
+def square_wave_harmonics(period, jump, count):
+    """Frequencies and amplitudes of the first ``count`` harmonics of a 50% square wave.
+
+    A square wave of period ``P`` that jumps by ``jump`` has only odd harmonics
+    ``m = 1, 3, 5, ...`` at ``m / P`` with amplitude ``2 jump / (pi m)`` (its
+    Fourier series ``mean + sum_m 2 jump / (pi m) sin(2 pi m t / P)``).
+
+    Returns
+    -------
+    frequencies, amplitudes : ndarray
+        ``count`` values each; frequencies in the inverse unit of ``period``.
+    """
+    period = as_number(period, "period", strictly_positive=True)
+    jump = as_number(jump, "jump")
+    count = as_count(count, "count")
+    m = np.arange(1, 2 * count, 2)
+    return m / period, 2.0 * abs(jump) / (np.pi * m)

@@ -1,0 +1,133 @@
+"""Figure helpers. No maths here (it lives in the other modules) and no plotting elsewhere.
+
+Every helper takes ready-made data, draws it with labelled axes and units, and
+returns the matplotlib ``Figure`` so a notebook can show it or a test can inspect it.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+FIGURE_WIDTH = 10.0
+
+
+def _sample_axis(ax, fs):
+    """Add a second x axis on top that reads the same times in samples (t * fs)."""
+    top = ax.secondary_xaxis("top", functions=(lambda s: s * fs, lambda n: n / fs))
+    top.set_xlabel("samples")
+    return top
+
+
+def plot_panels(panels, xlabel, title=None, fs=None, height=2.4, sharex=True, logy=False):
+    """Stacked panels sharing the x axis, one per quantity.
+
+    Parameters
+    ----------
+    panels : list of (ylabel, list of (x, y, label) or (x, y, label, style_dict))
+        One entry per panel; each panel holds one or more lines.
+    xlabel : str
+        Label of the shared x axis (with units).
+    fs : float, optional
+        If given, the top panel gets a second x axis in samples (x * fs).
+    logy : bool
+        Logarithmic y axes.
+    """
+    fig, axes = plt.subplots(len(panels), 1, figsize=(FIGURE_WIDTH, height * len(panels) + 0.6),
+                             sharex=sharex, squeeze=False, layout="constrained")
+    for ax, (ylabel, lines) in zip(axes[:, 0], panels):
+        for line in lines:
+            x, y, label = line[:3]
+            style = line[3] if len(line) > 3 else {}
+            ax.plot(x, y, label=label, **style)
+        ax.set_ylabel(ylabel)
+        if logy:
+            ax.set_yscale("log")
+        ax.grid(True, alpha=0.3)
+        if any(line[2] for line in lines):
+            ax.legend(loc="best", fontsize="small")
+    axes[-1, 0].set_xlabel(xlabel)
+    if fs is not None:
+        _sample_axis(axes[0, 0], fs)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_matrices(matrices, title=None):
+    """Show each matrix as an image (rows down, columns across) with its shape in the title.
+
+    ``matrices`` maps a name (e.g. the mode) to a 2-D array.
+    """
+    fig, axes = plt.subplots(1, len(matrices), figsize=(FIGURE_WIDTH, 3.4), layout="constrained")
+    axes = np.atleast_1d(axes)
+    vmax = max(m.max() for m in matrices.values())
+    vmin = min(0.0, min(m.min() for m in matrices.values()))
+    for ax, (name, matrix) in zip(axes, matrices.items()):
+        image = ax.imshow(matrix, cmap="Blues", vmin=vmin, vmax=vmax, interpolation="nearest")
+        ax.set_title(f"{name}: {matrix.shape[0]}×{matrix.shape[1]}")
+        ax.set_xlabel("column (input sample)")
+    axes[0].set_ylabel("row (output sample)")
+    fig.colorbar(image, ax=axes.tolist(), shrink=0.8, label="matrix entry")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_spectra(curves, xlabel="frequency (Hz)", ylabel="magnitude (dB)", markers=(), hlines=(),
+                 title=None, xlim=None, ylim=None, ax=None):
+    """Magnitude spectra in dB on one axis, with optional point markers and reference levels.
+
+    Parameters
+    ----------
+    curves : list of (f, db, label) or (f, db, label, style_dict)
+    markers : list of (f, db, label)
+        Drawn as points (e.g. the harmonics of a square wave).
+    hlines : list of (db, label)
+        Horizontal reference levels (e.g. float64's epsilon).
+    """
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4.2), layout="constrained")
+    else:
+        fig = ax.figure
+    for curve in curves:
+        f, db, label = curve[:3]
+        ax.plot(f, db, label=label, **(curve[3] if len(curve) > 3 else {}))
+    for f, db, label in markers:
+        ax.plot(f, db, "o", label=label, markersize=6)
+    for level, label in hlines:
+        ax.axhline(level, color="gray", linestyle=":", label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if xlim:
+        ax.set_xlim(*xlim)
+    if ylim:
+        ax.set_ylim(*ylim)
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="best", fontsize="small")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_blur_explorer(t, x, y, f, spectra_db, title):
+    """The three views of the blur explorer: signal, blurred (noisy) output, spectra in dB.
+
+    ``spectra_db`` is a list of (db, label) drawn against ``f``.
+    """
+    fig, axes = plt.subplots(3, 1, figsize=(FIGURE_WIDTH, 7.5), layout="constrained")
+    axes[0].plot(t, x, color="C0")
+    axes[0].set_ylabel("x (original)")
+    axes[0].set_xlabel("time (s)")
+    axes[1].plot(t, y, color="C1")
+    axes[1].set_ylabel("y = h * x + noise")
+    axes[1].set_xlabel("time (s)")
+    for db, label in spectra_db:
+        axes[2].plot(f, db, label=label)
+    axes[2].set_xlim(0, 5)
+    axes[2].set_ylim(-340, 10)
+    axes[2].set_xlabel("frequency (Hz)")
+    axes[2].set_ylabel("magnitude (dB re peak)")
+    axes[2].legend(loc="lower left", fontsize="small")
+    for ax in axes:
+        ax.grid(True, alpha=0.3)
+    fig.suptitle(title)
+    return fig

@@ -1,0 +1,38 @@
+"""environment.yml (Binder, conda) and pyproject.toml must not drift apart."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _name(requirement):
+    return re.split(r"[<>=!~ ;\[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_lists_the_runtime_dependencies_of_pyproject():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    wanted = {_name(r): r.replace(" ", "") for r in pyproject["project"]["dependencies"]}
+    conda = [d for d in environment["dependencies"] if isinstance(d, str)]
+    listed = {_name(d): d.replace(" ", "") for d in conda if _name(d) not in ("python", "pip")}
+    assert listed == wanted
+
+
+def test_environment_yml_pins_python_minor_version_and_uses_conda_forge():
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert environment["channels"] == ["conda-forge"]
+    pythons = [d for d in environment["dependencies"] if isinstance(d, str) and _name(d) == "python"]
+    assert len(pythons) == 1 and re.fullmatch(r"python=3\.\d+", pythons[0])
+
+
+def test_binder_installs_the_package():
+    post_build = (ROOT / "postBuild").read_text()
+    assert "pip install" in post_build and "-e ." in post_build

@@ -1,0 +1,33 @@
+"""Explorer callbacks are plain functions: test them without a browser."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import deconvlab as dl
+
+
+def test_blur_view_draws_signal_output_and_spectra_and_follows_sigma():
+    narrow = dl.widgets.blur_view(sigma_s=0.05, noise_std=0.0)
+    wide = dl.widgets.blur_view(sigma_s=0.6, noise_std=0.0)
+    assert len(narrow.axes) == 3
+    assert [len(ax.lines) for ax in narrow.axes] == [1, 1, 3]
+    blurred_narrow = narrow.axes[1].lines[0].get_ydata()
+    blurred_wide = wide.axes[1].lines[0].get_ydata()
+    assert np.ptp(blurred_narrow) > np.ptp(blurred_wide)  # a wider blur flattens the pulses
+    assert "0.60 s" in wide.get_suptitle()
+    plt.close("all")
+
+
+def test_blur_view_noise_is_seeded():
+    a = dl.widgets.blur_view(0.4, 0.1, seed=3).axes[1].lines[0].get_ydata()
+    b = dl.widgets.blur_view(0.4, 0.1, seed=3).axes[1].lines[0].get_ydata()
+    np.testing.assert_array_equal(a, b)
+    plt.close("all")
+
+
+def test_blur_explorer_builds_its_controls():
+    interactive = dl.widgets.blur_explorer().widget
+    names = [child.description for child in interactive.children[:-1]]
+    assert names == ["σ (s)", "noise std"]
+    assert all(not child.continuous_update for child in interactive.children[:-1])
+    plt.close("all")
