@@ -1,0 +1,177 @@
+"""Frequency-domain inverses: divide by the transfer function, with or without a threshold.
+
+Every function here turns the model that ``mode`` names into a circular
+(periodic) problem of some length ``N``, where convolution is a product of DFTs,
+divides, and maps back. The docstring of :func:`inverse_filter` states exactly
+which circular problem each mode becomes.
+"""
+
+import warnings
+
+import numpy as np
+import scipy.fft
+
+from ._checks import as_kernel, as_number, as_signal, check_mode
+from .operators import rfft_frequencies, solution_length
+
+TAPERS = (None, "hann", "lanczos")
+
+
+def circular_embedding(y, h, mode):
+    """The circular problem ``y_c = h_c (*) x_c`` (period ``N``) that stands for ``mode``.
+
+    Returns ``(y_c, h_c, n)``: the solution of the mode is ``x_c[:n]``.
+
+    - ``circular``: itself, ``N = len(y)``.
+    - ``full``: ``N = len(y) = n + k - 1``. Linear convolution zero-padded to
+      ``N`` does not wrap, so if ``y`` is a full convolution then ``x_c`` is
+      ``x`` followed by ``k - 1`` zeros. Exact.
+    - ``valid``: ``N = n = len(y) + k - 1``. The valid samples are rows
+      ``k-1 .. n-1`` of the circular convolution of period ``n``; the ``k - 1``
+      rows that wrap around are unmeasured and set to zero. The result solves
+      the valid model exactly (one of its many solutions).
+    - ``same``: ``N = n = len(y)``, kernel rotated so its sample ``(k-1)//2``
+      sits at lag 0. Exact for a periodic ``x``; otherwise the edges are
+      approximate (the ``(k-1)//2`` samples nearest each end wrap around).
+    """
+    check_mode(mode)
+    n = solution_length(y.size, h.size, mode)
+    if mode in ("full", "circular"):
+        return y, h, n
+    if mode == "valid":
+        return np.concatenate([np.zeros(h.size - 1), y]), h, n
+    if h.size > n:
+        raise ValueError(f"h is longer than y ({h.size} > {n}): mode='same' inversion needs len(h) <= len(y)")
+    centred = np.roll(np.concatenate([h, np.zeros(n - h.size)]), -((h.size - 1) // 2))
+    return y, centred, n
+
+
+def _taper_weights(kept, taper):
+    """Smooth roll-off over the kept band ``0 .. b_c`` (``b_c`` the last kept bin).
+
+    ``hann``: ``(1 + cos(pi b / (b_c + 1))) / 2``; ``lanczos``: ``sinc(b / (b_c + 1))``
+    (Lanczos sigma factors). Both are 1 at DC and reach 0 at the first dropped bin.
+    """
+    if taper is None:
+        return np.ones(kept.size)
+    last_kept = np.flatnonzero(kept).max()
+    ratio = np.arange(kept.size) / (last_kept + 1)
+    if taper == "hann":
+        return np.where(ratio < 1, 0.5 * (1 + np.cos(np.pi * np.minimum(ratio, 1))), 0.0)
+    return np.where(ratio < 1, np.sinc(ratio), 0.0)
+
+
+def _warn_about_tiny_bins(magnitude):
+    """Warn, naming the bins, where the naive division cannot be trusted."""
+    tiny = magnitude <= np.finfo(float).eps * magnitude.max()
+    if not np.any(tiny):
+        return
+    bins = np.flatnonzero(tiny)
+    zeros = np.flatnonzero(magnitude == 0)
+    message = (
+        f"inverse_filter: |H| <= eps * max|H| in {bins.size} of {magnitude.size} frequency bins "
+        f"(rfft bins {bins[0]}..{bins[-1]}): there the division amplifies rounding errors by more than 1/eps"
+    )
+    if zeros.size:
+        message += f"; |H| is exactly 0 in bins {zeros.tolist()[:10]}, so the result is inf/NaN"
+    warnings.warn(message, RuntimeWarning, stacklevel=3)
+
+
+def inverse_filter(y, h, mode="full", threshold=0.0, taper=None):
+    """Deconvolve by dividing spectra: ``X = Y / H`` on the kept bins, 0 elsewhere.
+
+    The problem is first made circular (see :func:`circular_embedding`: exact
+    for ``full``, ``valid`` and ``circular``; periodic edges for ``same``).
+
+    Parameters
+    ----------
+    y : array
+        The measured signal, ``convolve(x, h, mode)`` plus noise.
+    h : array
+        The kernel.
+    threshold : float
+        0 (default) is the naive division on every bin. It reproduces the
+        classic failure honestly: where ``|H| <= eps max|H|`` a ``RuntimeWarning``
+        names the bins, and an exact zero of ``H`` gives inf/NaN. With
+        ``threshold > 0`` the bins with ``|H| <= threshold * max|H|`` are set to 0
+        (an ideal low-pass for a kernel whose |H| falls with frequency).
+    taper : None, "hann" or "lanczos"
+        Multiply the kept band by a smooth roll-off (1 at DC, 0 at the first
+        dropped bin) instead of cutting it sharply: less overshoot, wider edges.
+
+    Returns
+    -------
+    ndarray
+        The estimate of ``x``, length ``solution_length(len(y), len(h), mode)``.
+    """
+    y = as_signal(y, "y")
+    h = as_kernel(h)
+    threshold = as_number(threshold, "threshold", minimum=0.0)
+    if threshold >= 1:
+        raise ValueError(f"threshold must be < 1 (it is a fraction of max|H|); got {threshold}")
+    if taper not in TAPERS:
+        raise ValueError(f"taper must be one of {TAPERS}; got {taper!r}")
+    y_c, h_c, n = circular_embedding(y, h, mode)
+    n_fft = y_c.size
+    Y = scipy.fft.rfft(y_c)
+    H = scipy.fft.rfft(h_c, n_fft)
+    magnitude = np.abs(H)
+    if threshold == 0:
+        _warn_about_tiny_bins(magnitude)
+        kept = np.ones(H.size, dtype=bool)
+    else:
+        kept = magnitude > threshold * magnitude.max()
+    weights = _taper_weights(kept, taper) * kept
+    with np.errstate(divide="ignore", invalid="ignore"):
+        X = np.where(kept, Y * weights / np.where(kept, H, 1.0), 0.0) if threshold > 0 else Y * weights / H
+    return scipy.fft.irfft(X, n_fft)[:n]
+
+
+def kept_bandwidth(h, threshold, fs=1.0, n_fft=None):
+    """The cut-off a threshold implies: the highest frequency of the band ``0 .. f_c``
+    in which every bin has ``|H| > threshold * max|H|``.
+
+    Measured on ``rfft(h, n_fft)`` (default ``n_fft = max(len(h), 8192)``), so it is
+    accurate to one bin, ``fs / n_fft``. Returns the frequency in the units of ``fs``.
+    """
+    h = as_kernel(h)
+    threshold = as_number(threshold, "threshold", strictly_positive=True)
+    fs = as_number(fs, "fs", strictly_positive=True)
+    n_fft = max(h.size, 8192) if n_fft is None else n_fft
+    magnitude = np.abs(scipy.fft.rfft(h, n_fft))
+    dropped = np.flatnonzero(magnitude <= threshold * magnitude.max())
+    last_kept = (dropped[0] - 1) if dropped.size else magnitude.size - 1
+    return float(rfft_frequencies(n_fft, fs)[max(last_kept, 0)])
+
+
+def gaussian_cutoff(sigma, threshold, fs=1.0):
+    """Closed-form cut-off of a threshold on a Gaussian blur of ``sigma`` samples:
+    ``|H(f)| / |H(0)| = exp(-2 pi^2 sigma^2 f^2) = threshold`` gives
+    ``f_c = fs * sqrt(ln(1/threshold) / (2 pi^2 sigma^2))``.
+    """
+    sigma = as_number(sigma, "sigma", strictly_positive=True)
+    threshold = as_number(threshold, "threshold", strictly_positive=True)
+    if threshold >= 1:
+        raise ValueError(f"threshold must be < 1; got {threshold}")
+    fs = as_number(fs, "fs", strictly_positive=True)
+    return float(fs * np.sqrt(np.log(1 / threshold) / (2 * np.pi**2 * sigma**2)))
+
+
+def ideal_lowpass(x, n_bins, n_fft=None):
+    """Keep the rfft bins ``0 .. n_bins - 1`` of ``x`` (zero-padded to ``n_fft``) and
+    return the first ``len(x)`` samples: the ideal low-pass a thresholded inverse
+    performs on the true signal.
+    """
+    x = as_signal(x, "x")
+    n_fft = x.size if n_fft is None else n_fft
+    X = scipy.fft.rfft(x, n_fft)
+    X[n_bins:] = 0
+    return scipy.fft.irfft(X, n_fft)[:x.size]
+
+
+def quantize(x, levels):
+    """Snap every sample to the nearest of the known ``levels`` (ties go to the lower level)."""
+    x = as_signal(x, "x")
+    levels = np.sort(as_signal(levels, "levels"))
+    distance = np.abs(x[:, None] - levels[None, :])
+    return levels[np.argmin(distance, axis=1)]
