@@ -5,7 +5,7 @@ Notebooks write ``import deconvlab as dl``; everything they need is here.
 
 from . import plotting, widgets
 from .inverse import gaussian_cutoff, ideal_lowpass, inverse_filter, kept_bandwidth, quantize
-from .metrics import magnitude_db, rmse, snr_db
+from .metrics import magnitude_db, overshoot, rise_samples, rmse, snr_db
 from .operators import (
     MODES,
     convolution_matrix,

@@ -6,25 +6,37 @@ from ._checks import as_signal
 
 
 def _pair(estimate, truth):
-    estimate = as_signal(estimate, "estimate")
+    """Check the pair. The truth must be finite; an estimate may hold inf/NaN (a failed deconvolution)."""
     truth = as_signal(truth, "truth")
+    estimate = np.asarray(estimate)
+    if estimate.dtype == bool or not np.issubdtype(estimate.dtype, np.number) or np.iscomplexobj(estimate):
+        raise TypeError(f"estimate must be an array of real numbers; got dtype {estimate.dtype}")
+    if estimate.ndim != 1:
+        raise ValueError(f"estimate must be 1-D; got an array of shape {estimate.shape}")
     if estimate.shape != truth.shape:
         raise ValueError(f"estimate and truth must have the same length; got {estimate.size} and {truth.size}")
-    return estimate, truth
+    return estimate.astype(np.float64), truth
 
 
 def rmse(estimate, truth):
-    """Root-mean-square error ``sqrt(mean((estimate - truth)^2))``."""
+    """Root-mean-square error ``sqrt(mean((estimate - truth)^2))``.
+
+    ``inf`` if the estimate holds inf or NaN (e.g. a naive inverse that divided by 0).
+    """
     estimate, truth = _pair(estimate, truth)
+    if not np.all(np.isfinite(estimate)):
+        return float("inf")
     return float(np.sqrt(np.mean((estimate - truth) ** 2)))
 
 
 def snr_db(estimate, truth):
     """Signal-to-error ratio in dB: ``10 log10(sum(truth^2) / sum((estimate - truth)^2))``.
 
-    ``inf`` for a perfect estimate.
+    ``inf`` for a perfect estimate, ``-inf`` for one holding inf or NaN.
     """
     estimate, truth = _pair(estimate, truth)
+    if not np.all(np.isfinite(estimate)):
+        return float("-inf")
     error = np.sum((estimate - truth) ** 2)
     if error == 0:
         return float("inf")
@@ -44,3 +56,33 @@ def magnitude_db(values, reference=None):
         raise ValueError(f"reference must be > 0; got {reference}")
     with np.errstate(divide="ignore"):
         return 20.0 * np.log10(magnitude / reference)
+
+
+def overshoot(estimate, low, high):
+    """Largest excursion above ``high``, as a fraction of the jump: ``(max(estimate) - high) / (high - low)``.
+
+    For an ideal low-pass of a step it tends to the Wilbraham-Gibbs constant 0.0895.
+    """
+    estimate = as_signal(estimate, "estimate")
+    if not high > low:
+        raise ValueError(f"high must be > low; got low={low}, high={high}")
+    return float((estimate.max() - high) / (high - low))
+
+
+def rise_samples(estimate, edge, low, high, half_window):
+    """10-90 % rise width, in samples, of a rising edge near index ``edge``.
+
+    Looks in ``estimate[edge - half_window : edge + half_window]`` for the last
+    sample below ``low + 0.1 (high - low)`` before the first sample above
+    ``low + 0.9 (high - low)``, and returns the distance between them.
+    """
+    estimate = as_signal(estimate, "estimate")
+    segment = estimate[max(edge - half_window, 0):edge + half_window]
+    level = (segment - low) / (high - low)
+    above = np.flatnonzero(level >= 0.9)
+    if above.size == 0:
+        raise ValueError("estimate never reaches 90 % of the jump near edge")
+    below = np.flatnonzero(level[:above[0]] <= 0.1)
+    if below.size == 0:
+        raise ValueError("estimate never falls to 10 % of the jump before the edge")
+    return int(above[0] - below[-1])

@@ -131,3 +131,48 @@ def plot_blur_explorer(t, x, y, f, spectra_db, title):
         ax.grid(True, alpha=0.3)
     fig.suptitle(title)
     return fig
+
+
+def plot_roots(roots, title=None):
+    """Roots of a polynomial in the complex plane, with the unit circle.
+
+    Roots outside the circle make the recursive inverse filter 1/H(z) unstable.
+    """
+    fig, ax = plt.subplots(figsize=(5.5, 5.0), layout="constrained")
+    angle = np.linspace(0, 2 * np.pi, 400)
+    ax.plot(np.cos(angle), np.sin(angle), color="gray", label="unit circle")
+    inside = np.abs(roots) <= 1
+    ax.plot(roots.real[inside], roots.imag[inside], "o", label="roots inside (stable)")
+    ax.plot(roots.real[~inside], roots.imag[~inside], "x", color="C3", label="roots outside (unstable)")
+    ax.set_xscale("symlog", linthresh=1)
+    ax.set_yscale("symlog", linthresh=1)
+    ax.set_aspect("equal")
+    ax.set_xlabel("real part (symlog)")
+    ax.set_ylabel("imaginary part (symlog)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="upper left", fontsize="small")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_reconstruction(t, truth, estimates, title=None, ylim=None, xlabel="time (s)"):
+    """The true signal and one or more estimates on one axis.
+
+    ``estimates`` maps a label to an array, or to ``(array, style_dict)``;
+    ``ylim`` keeps a wild estimate from squashing the truth.
+    """
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.6), layout="constrained")
+    ax.plot(t, truth, color="black", linewidth=2.5, alpha=0.35, label="true x")
+    for label, estimate in estimates.items():
+        estimate, style = estimate if isinstance(estimate, tuple) else (estimate, {})
+        ax.plot(t, estimate, label=label, **{"linewidth": 1, **style})
+    if ylim:
+        ax.set_ylim(*ylim)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("amplitude")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
+    if title:
+        ax.set_title(title)
+    return fig

@@ -6,10 +6,13 @@ figure, so it can be tested without a browser.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .metrics import magnitude_db
+import warnings
+
+from .inverse import inverse_filter, kept_bandwidth
+from .metrics import magnitude_db, rmse
 from .operators import convolve, rfft_frequencies, transfer_function
-from .plotting import plot_blur_explorer
-from .signals import add_noise, gaussian_kernel, seed_square_wave
+from .plotting import plot_blur_explorer, plot_reconstruction
+from .signals import add_noise, gaussian_kernel, seed_gaussian, seed_square_wave
 
 FS = 200.0
 
@@ -37,6 +40,25 @@ def blur_view(sigma_s=0.4, noise_std=0.0, seed=0):
     return plot_blur_explorer(t, x, y, f, spectra, title)
 
 
+def naive_view(sigma=2.0, noise_std=0.0, seed=0):
+    """Naive FFT division (``threshold = 0``) of the question's square wave blurred by a
+    unit-gain Gaussian of ``sigma`` samples, with white noise of std ``noise_std``.
+
+    Returns the figure: truth and estimate (the y axis is clipped to [-2, 5]; the
+    title gives the RMSE and the largest value, however large).
+    """
+    t, x = seed_square_wave(FS)
+    h = gaussian_kernel(sigma)
+    y = add_noise(convolve(x, h, "full"), std=noise_std, rng=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the failure is the point here
+        estimate = inverse_filter(y, h, "full")
+    error = rmse(estimate, x)
+    title = (f"naive division, σ = {sigma:.1f} samples, noise std = {noise_std:g}: "
+             f"RMSE {error:.1e}, max |estimate| {np.max(np.abs(estimate)):.1e}")
+    return plot_reconstruction(t, x, {"FFT(y) / FFT(h)": estimate}, title=title, ylim=(-2, 5))
+
+
 def _show(view):
     """Wrap a ``*_view`` function so that ``interact`` displays its figure."""
 
@@ -56,6 +78,52 @@ def blur_explorer():
         sigma_s=widgets.FloatSlider(value=0.4, min=0.01, max=1.0, step=0.01, description="σ (s)",
                                     continuous_update=False),
         noise_std=widgets.FloatLogSlider(value=1e-3, base=10, min=-8, max=0, description="noise std",
+                                         continuous_update=False),
+        seed=widgets.fixed(0),
+    )
+
+
+def naive_explorer():
+    """Sliders for the blur width (samples) and the noise level (notebook 02)."""
+    import ipywidgets as widgets
+
+    return widgets.interact(
+        _show(naive_view),
+        sigma=widgets.FloatSlider(value=2.0, min=0.5, max=6.0, step=0.1, description="σ (samples)",
+                                  continuous_update=False),
+        noise_std=widgets.FloatLogSlider(value=1e-9, base=10, min=-16, max=-1, description="noise std",
+                                         continuous_update=False),
+        seed=widgets.fixed(0),
+    )
+
+
+def threshold_view(threshold=1e-10, taper=None, noise_std=0.0, seed=0):
+    """Thresholded inverse of the question's exact problem (σ = 80 samples, gain 802).
+
+    ``noise_std`` is relative to max |y|. Returns the figure: truth and estimate,
+    with the cut-off, overshoot and RMSE in the title.
+    """
+    t, x = seed_square_wave(FS)
+    h = seed_gaussian(x.size, FS)
+    clean = convolve(x, h, "full")
+    y = add_noise(clean, std=noise_std * np.abs(clean).max(), rng=seed)
+    estimate = inverse_filter(y, h, "full", threshold=threshold, taper=taper)
+    cutoff = kept_bandwidth(h, threshold, FS, n_fft=y.size)
+    title = (f"threshold {threshold:.0e}, taper {taper}, noise {noise_std:g} × max|y|: cut-off {cutoff:.2f} Hz, "
+             f"RMSE {rmse(estimate, x):.2f}")
+    return plot_reconstruction(t, x, {"thresholded inverse": estimate}, title=title, ylim=(-1.5, 4.5))
+
+
+def threshold_explorer():
+    """Sliders for the threshold, the taper and the noise level (notebook 03)."""
+    import ipywidgets as widgets
+
+    return widgets.interact(
+        _show(threshold_view),
+        threshold=widgets.FloatLogSlider(value=1e-10, base=10, min=-16, max=-1, description="threshold",
+                                         continuous_update=False),
+        taper=widgets.Dropdown(options=[None, "hann", "lanczos"], value=None, description="taper"),
+        noise_std=widgets.FloatLogSlider(value=1e-12, base=10, min=-16, max=-1, description="noise / max|y|",
                                          continuous_update=False),
         seed=widgets.fixed(0),
     )

@@ -15,5 +15,31 @@ def test_rmse_and_snr():
 def test_metrics_refuse_mismatched_lengths():
     with pytest.raises(ValueError, match="same length"):
         dl.rmse(np.ones(3), np.ones(4))
+    with pytest.raises(ValueError, match="truth"):
+        dl.snr_db([1.0, 1.0], [np.nan, 1.0])
     with pytest.raises(ValueError, match="estimate"):
-        dl.snr_db([np.nan, 1.0], [1.0, 1.0])
+        dl.rmse(np.ones((2, 2)), np.ones(2))
+
+
+def test_a_failed_estimate_scores_inf_not_nan():
+    assert dl.rmse([np.nan, 1.0], [1.0, 1.0]) == float("inf")
+    assert dl.snr_db([np.inf, 1.0], [1.0, 1.0]) == float("-inf")
+
+
+def test_overshoot_and_rise_of_a_known_edge():
+    ramp = np.concatenate([np.zeros(10), np.linspace(0, 1, 11), np.ones(10)])  # 0 → 1 over 10 samples
+    assert dl.rise_samples(ramp, 15, 0.0, 1.0, 15) == 8  # 10 % reached at index 11, 90 % at index 19
+    bumped = ramp.copy()
+    bumped[-3] = 1.09
+    assert dl.overshoot(bumped, 0.0, 1.0) == pytest.approx(0.09)
+    with pytest.raises(ValueError, match="high"):
+        dl.overshoot(ramp, 1.0, 0.0)
+    with pytest.raises(ValueError, match="90"):
+        dl.rise_samples(np.zeros(30), 15, 0.0, 1.0, 10)
+
+
+def test_magnitude_db():
+    np.testing.assert_allclose(dl.magnitude_db([10.0, 1.0, 0.1]), [0.0, -20.0, -40.0])
+    assert dl.magnitude_db([1.0, 0.0])[1] == -np.inf
+    with pytest.raises(ValueError, match="reference"):
+        dl.magnitude_db([1.0], reference=0)

@@ -31,3 +31,29 @@ def test_blur_explorer_builds_its_controls():
     assert names == ["σ (s)", "noise std"]
     assert all(not child.continuous_update for child in interactive.children[:-1])
     plt.close("all")
+
+
+def test_naive_view_shows_failure_grow_with_sigma():
+    good = dl.widgets.naive_view(sigma=1.0, noise_std=0.0)
+    bad = dl.widgets.naive_view(sigma=3.0, noise_std=0.0)
+    estimate_good = good.axes[0].lines[1].get_ydata()
+    estimate_bad = bad.axes[0].lines[1].get_ydata()
+    truth = good.axes[0].lines[0].get_ydata()
+    assert dl.rmse(estimate_good, truth) < 1e-10 < 1 < dl.rmse(estimate_bad, truth)
+    assert "RMSE" in bad.axes[0].get_title()
+    plt.close("all")
+
+
+def test_threshold_view_follows_threshold_and_taper():
+    sharp = dl.widgets.threshold_view(threshold=1e-10).axes[0].lines[1].get_ydata()
+    hann = dl.widgets.threshold_view(threshold=1e-10, taper="hann").axes[0].lines[1].get_ydata()
+    assert sharp.max() > hann.max() + 0.2  # the taper removes the Gibbs overshoot
+    plt.close("all")
+
+
+def test_explorers_build_their_controls():
+    names = [c.description for c in dl.widgets.naive_explorer().widget.children[:-1]]
+    assert names == ["σ (samples)", "noise std"]
+    names = [c.description for c in dl.widgets.threshold_explorer().widget.children[:-1]]
+    assert names == ["threshold", "taper", "noise / max|y|"]
+    plt.close("all")
