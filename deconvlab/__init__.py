@@ -5,6 +5,7 @@ Notebooks write ``import deconvlab as dl``; everything they need is here.
 
 from . import plotting, widgets
 from .inverse import gaussian_cutoff, ideal_lowpass, inverse_filter, kept_bandwidth, quantize
+from .wiener import oracle_nsr, recoverable_bandwidth, wiener
 from .metrics import magnitude_db, overshoot, rise_samples, rmse, snr_db
 from .operators import (
     MODES,

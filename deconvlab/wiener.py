@@ -1,0 +1,98 @@
+"""Wiener deconvolution: the minimum-mean-square-error linear inverse.
+
+For ``y = h * x + e`` with white noise ``e`` and per-bin DFTs ``Y = H X + E``,
+the linear per-bin estimate ``X_hat = W Y`` that minimises ``E|X_hat - X|^2`` is
+
+    W = conj(H) / (|H|^2 + nsr),   nsr = S_ee / S_xx,
+
+the ratio of the noise power to the signal power in that bin. ``nsr = 0`` is
+the naive inverse 1/H; a large ``nsr`` shuts the bin. Compare thresholding
+(notebook 03): a 0/1 weight on 1/H; Wiener's weight is ``|H|^2 / (|H|^2 + nsr)``.
+"""
+
+import numpy as np
+import scipy.fft
+
+from ._checks import as_kernel, as_number, as_signal, check_kernel_fits, check_mode
+from .inverse import circular_embedding, gaussian_cutoff
+
+
+def wiener(y, h, nsr, mode="full"):
+    """Deconvolve ``y`` by the Wiener filter ``W = conj(H) / (|H|^2 + nsr)``.
+
+    The problem is made circular as in :func:`deconvlab.inverse_filter`
+    (``full``: padded to ``n + k - 1``, exact; ``circular``: the textbook filter).
+
+    Parameters
+    ----------
+    nsr : float or array
+        Noise-to-signal power ratio ``S_ee(f) / S_xx(f)`` per rfft bin of the
+        circular problem, in the same units as ``|H|^2`` (so for an unnormalised
+        kernel it scales with the gain squared). A scalar assumes it flat; an
+        array must have ``N // 2 + 1`` entries, ``N`` the circular length
+        (``len(y)`` for ``full`` and ``circular``); ``inf`` shuts a bin.
+
+    Returns
+    -------
+    ndarray
+        The estimate of ``x``, length ``solution_length(len(y), len(h), mode)``.
+    """
+    y = as_signal(y, "y")
+    h = as_kernel(h)
+    y_c, h_c, n = circular_embedding(y, h, mode)
+    n_fft = y_c.size
+    H = scipy.fft.rfft(h_c, n_fft)
+    nsr = _check_nsr(nsr, H.size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        W = np.where(np.isinf(nsr), 0.0, np.conj(H) / (np.abs(H) ** 2 + np.where(np.isinf(nsr), 1.0, nsr)))
+    if np.any(~np.isfinite(W)):
+        bins = np.flatnonzero(~np.isfinite(W))
+        raise ValueError(f"nsr is 0 where H is 0 (bins {bins.tolist()[:10]}): the filter is undefined there; use nsr > 0")
+    return scipy.fft.irfft(W * scipy.fft.rfft(y_c), n_fft)[:n]
+
+
+def _check_nsr(nsr, n_bins):
+    """A non-negative scalar, or an array of ``n_bins`` non-negative values (inf allowed)."""
+    if np.ndim(nsr) == 0:
+        return np.full(n_bins, as_number(nsr, "nsr", minimum=0.0))
+    values = np.asarray(nsr, dtype=float)
+    if values.ndim != 1 or values.size != n_bins:
+        raise ValueError(f"nsr must be a scalar or have {n_bins} entries (one per rfft bin); got shape {values.shape}")
+    if np.any(np.isnan(values)) or np.any(values < 0):
+        raise ValueError("nsr must be >= 0 everywhere (inf allowed, NaN not)")
+    return values
+
+
+def oracle_nsr(x, noise_std, h, mode="full"):
+    """The per-bin ``nsr`` of the MMSE filter for a *known* signal and noise level.
+
+    ``nsr[f] = N noise_std^2 / |X[f]|^2``: ``N noise_std^2`` is the expected
+    power of white noise in one bin of an ``N``-point DFT, ``|X[f]|^2`` the
+    power of the true signal there (``x`` zero-padded to the circular length
+    ``N`` of ``mode``). Bins where ``X = 0`` get ``inf`` (shut). No real
+    deconvolution knows ``x``: this is the best any per-bin linear filter can do.
+    """
+    x = as_signal(x, "x")
+    h = as_kernel(h)
+    noise_std = as_number(noise_std, "noise_std", minimum=0.0)
+    check_mode(mode)
+    check_kernel_fits(x.size, h.size, mode)
+    n_fft = x.size + h.size - 1 if mode == "full" else x.size  # the circular length of `mode`
+    power = np.abs(scipy.fft.rfft(x, n_fft)) ** 2
+    with np.errstate(divide="ignore"):
+        return np.where(power > 0, n_fft * noise_std**2 / np.where(power > 0, power, 1.0), np.inf)
+
+
+def recoverable_bandwidth(sigma, snr_db, fs=1.0):
+    """Highest frequency at which a Gaussian-blurred signal's spectrum is still above the noise.
+
+    With the blur ``|H(f)| / |H(0)| = exp(-2 pi^2 sigma^2 f^2)`` (``sigma`` in
+    samples) and the noise floor ``snr_db`` below the signal's spectrum at DC
+    (an amplitude ratio ``SNR = 10^(snr_db / 20)``):
+
+        f_max = fs * sqrt(ln(SNR) / (2 pi^2 sigma^2)).
+
+    It is :func:`deconvlab.gaussian_cutoff` at the threshold ``1 / SNR``.
+    """
+    snr_db = as_number(snr_db, "snr_db", strictly_positive=True)
+    return gaussian_cutoff(sigma, 10 ** (-snr_db / 20), fs)
