@@ -9,6 +9,7 @@ import numpy as np
 import warnings
 
 from .inverse import inverse_filter, kept_bandwidth
+from .wiener import oracle_nsr, wiener
 from .metrics import magnitude_db, rmse
 from .operators import convolve, rfft_frequencies, transfer_function
 from .plotting import plot_blur_explorer, plot_reconstruction
@@ -125,5 +126,43 @@ def threshold_explorer():
         taper=widgets.Dropdown(options=[None, "hann", "lanczos"], value=None, description="taper"),
         noise_std=widgets.FloatLogSlider(value=1e-12, base=10, min=-16, max=-1, description="noise / max|y|",
                                          continuous_update=False),
+        seed=widgets.fixed(0),
+    )
+
+
+def wiener_view(noise_std=1e-3, nsr=1e-7, oracle=False, seed=0):
+    """Wiener deconvolution of the question's exact problem (σ = 80 samples, gain 802).
+
+    ``noise_std`` is relative to max |y|; ``nsr`` is relative to the kernel's
+    gain squared, ``|H(0)|^2`` (ignored when ``oracle`` is True: then the
+    per-bin MMSE ratio of :func:`deconvlab.oracle_nsr` is used).
+    """
+    t, x = seed_square_wave(FS)
+    h = seed_gaussian(x.size, FS)
+    clean = convolve(x, h, "full")
+    std = noise_std * np.abs(clean).max()
+    y = add_noise(clean, std=std, rng=seed)
+    if oracle:
+        ratio = oracle_nsr(x, max(std, np.finfo(float).eps * np.abs(clean).max()), h)
+        label = "Wiener, oracle per-bin nsr"
+    else:
+        ratio = nsr * h.sum() ** 2
+        label = f"Wiener, nsr = {nsr:.0e} × gain²"
+    estimate = wiener(y, h, ratio)
+    title = f"noise {noise_std:g} × max|y|: {label}, RMSE {rmse(estimate, x):.3f}"
+    return plot_reconstruction(t, x, {label: estimate}, title=title, ylim=(-1.5, 4.5))
+
+
+def wiener_explorer():
+    """Sliders for the noise level and nsr, and an oracle switch (notebook 04)."""
+    import ipywidgets as widgets
+
+    return widgets.interact(
+        _show(wiener_view),
+        noise_std=widgets.FloatLogSlider(value=1e-3, base=10, min=-12, max=-1, description="noise / max|y|",
+                                         continuous_update=False),
+        nsr=widgets.FloatLogSlider(value=1e-7, base=10, min=-30, max=0, description="nsr / gain²",
+                                   continuous_update=False),
+        oracle=widgets.Checkbox(value=False, description="oracle nsr"),
         seed=widgets.fixed(0),
     )

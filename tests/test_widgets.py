@@ -57,3 +57,14 @@ def test_explorers_build_their_controls():
     names = [c.description for c in dl.widgets.threshold_explorer().widget.children[:-1]]
     assert names == ["threshold", "taper", "noise / max|y|"]
     plt.close("all")
+
+
+def test_wiener_view_oracle_and_constant():
+    constant = dl.widgets.wiener_view(noise_std=1e-3, nsr=1e-7)
+    oracle = dl.widgets.wiener_view(noise_std=1e-3, oracle=True)
+    assert "oracle" in oracle.axes[0].get_title() and "1e-07" in constant.axes[0].get_title()
+    truth = constant.axes[0].lines[0].get_ydata()
+    assert dl.rmse(oracle.axes[0].lines[1].get_ydata(), truth) < 0.6
+    names = [c.description for c in dl.widgets.wiener_explorer().widget.children[:-1]]
+    assert names == ["noise / max|y|", "nsr / gain²", "oracle nsr"]
+    plt.close("all")
