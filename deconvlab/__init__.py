@@ -5,6 +5,18 @@ Notebooks write ``import deconvlab as dl``; everything they need is here.
 
 from . import plotting, widgets
 from .inverse import gaussian_cutoff, ideal_lowpass, inverse_filter, kept_bandwidth, quantize
+from .regularization import (
+    Picard,
+    SVDOperator,
+    choose_lambda,
+    condition_number,
+    difference_matrix,
+    gaussian_condition_number,
+    picard,
+    svd_operator,
+    tikhonov,
+    tsvd,
+)
 from .wiener import oracle_nsr, recoverable_bandwidth, wiener
 from .metrics import magnitude_db, overshoot, rise_samples, rmse, snr_db
 from .operators import (

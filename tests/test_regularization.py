@@ -1,0 +1,169 @@
+import numpy as np
+import pytest
+import scipy.linalg
+
+import deconvlab as dl
+
+RNG = np.random.default_rng(3)
+MODES = ["full", "same", "valid", "circular"]
+
+
+def stacked_lstsq(y, h, lam, mode, order, n):
+    """Independent reference: least squares on [A; lam L] x = [y; 0] (LAPACK gelsd)."""
+    A = dl.convolution_matrix(h, n, mode)
+    L = np.diff(np.eye(n), order, axis=0)
+    return np.linalg.lstsq(np.vstack([A, lam * L]), np.r_[y, np.zeros(L.shape[0])], rcond=None)[0]
+
+
+def problem(n=80, sigma=2.0, mode="full", noise=1e-2, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(n)
+    h = dl.gaussian_kernel(sigma)
+    y = dl.convolve(x, h, mode)
+    return x, h, y + noise * rng.standard_normal(y.size)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("order", [0, 1, 2])
+@pytest.mark.parametrize("lam", [1e-3, 0.1, 2.0])
+def test_tikhonov_dense_equals_stacked_lstsq(mode, order, lam):
+    _, h, y = problem(mode=mode)
+    reference = stacked_lstsq(y, h, lam, mode, order, 80)
+    np.testing.assert_allclose(dl.tikhonov(y, h, lam, mode, order, method="dense"), reference, atol=1e-9)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("order", [0, 1])
+def test_tikhonov_iterative_equals_stacked_lstsq(mode, order):
+    _, h, y = problem(mode=mode)
+    reference = stacked_lstsq(y, h, 0.05, mode, order, 80)
+    estimate = dl.tikhonov(y, h, 0.05, mode, order, method="iterative")
+    assert np.linalg.norm(estimate - reference) < 1e-6 * np.linalg.norm(reference)
+
+
+def test_tikhonov_fft_is_exact_for_circular():
+    _, h, y = problem(mode="circular")
+    np.testing.assert_allclose(dl.tikhonov(y, h, 0.05, "circular", method="fft"),
+                               stacked_lstsq(y, h, 0.05, "circular", 0, 80), atol=1e-11)
+
+
+def test_matrix_free_path_matches_dense_path_at_n_2000():
+    n = 2000
+    x = dl.square_wave(n, 200, 0.5, (0.0, 1.0), delay=50)
+    h = dl.gaussian_kernel(5.0)
+    y = dl.add_noise(dl.convolve(x, h), std=0.01, rng=0)
+    dense = dl.tikhonov(y, h, 0.01, "full", method="dense")
+    iterative = dl.tikhonov(y, h, 0.01, "full", method="iterative")
+    # CG stops at a relative normal-equation residual of 1e-10; the solution is then good to ~1e-8.
+    assert np.linalg.norm(iterative - dense) < 1e-6 * np.linalg.norm(dense)
+
+
+def test_filter_factors_are_s2_over_s2_plus_lam2():
+    _, h, y = problem()
+    A = dl.convolution_matrix(h, 80, "full")
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    lam = 0.3
+    estimate = dl.tikhonov(y, h, lam, "full")
+    factors = (Vt @ estimate) / ((U.T @ y) / s)
+    np.testing.assert_allclose(factors, s**2 / (s**2 + lam**2), rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["full", "valid", "same"])
+def test_tsvd_with_full_rank_is_the_pseudo_inverse(mode):
+    _, h, y = problem(mode=mode, sigma=1.0)
+    A = dl.convolution_matrix(h, 80, mode)
+    rank = min(A.shape)
+    np.testing.assert_allclose(dl.tsvd(y, h, rank, mode), np.linalg.pinv(A) @ y, atol=1e-9)
+
+
+def test_tsvd_keeps_the_largest_singular_values():
+    _, h, y = problem()
+    A = dl.convolution_matrix(h, 80, "full")
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    np.testing.assert_allclose(dl.tsvd(y, h, 10, "full"), Vt[:10].T @ ((U[:, :10].T @ y) / s[:10]), atol=1e-10)
+
+
+def test_svd_operator_is_reused_and_checked():
+    _, h, y = problem()
+    operator = dl.svd_operator(h, 80, "full")
+    np.testing.assert_allclose(dl.tikhonov(y, h, 0.1, svd=operator), dl.tikhonov(y, h, 0.1), atol=1e-12)
+    with pytest.raises(ValueError, match="svd"):
+        dl.tikhonov(y, h, 0.1, order=1, svd=operator)
+    with pytest.raises(TypeError, match="svd"):
+        dl.tsvd(y, h, 3, svd="not an svd")
+
+
+def test_picard_data():
+    _, h, y = problem()
+    data = dl.picard(y, h)
+    s = np.linalg.svd(dl.convolution_matrix(h, 80, "full"), compute_uv=False)
+    np.testing.assert_allclose(data.singular_values, s, rtol=1e-10)
+    np.testing.assert_allclose(data.ratio, data.coefficients / s)
+
+
+def test_condition_number_against_numpy_and_the_closed_form():
+    h = dl.gaussian_kernel(2.0)
+    assert dl.condition_number(h, 64, "full") == pytest.approx(np.linalg.cond(dl.convolution_matrix(h, 64, "full")))
+    for sigma in (1.5, 2.0, 2.5):
+        exact = dl.condition_number(dl.gaussian_kernel(sigma), 256, "circular")
+        assert exact == pytest.approx(dl.gaussian_condition_number(sigma), rel=0.02)
+    # beyond ~1/eps float64 cannot resolve the smallest singular value: the measurement saturates
+    saturated = dl.condition_number(dl.gaussian_kernel(3.0), 256, "circular")
+    assert saturated < dl.gaussian_condition_number(3.0) / 10 and saturated > 1e15
+
+
+def test_choose_lambda_gcv_is_within_1_5x_of_the_best_in_the_median():
+    ratios = []
+    for seed in range(8):
+        rng = np.random.default_rng(seed)
+        n = 200
+        x = dl.square_wave(n, int(rng.integers(30, 80)), 0.5, (0.0, 1.0), delay=int(rng.integers(0, 30)))
+        h = dl.gaussian_kernel(float(rng.uniform(2, 6)))
+        y = dl.add_noise(dl.convolve(x, h), std=float(10 ** rng.uniform(-3, -1)), rng=seed)
+        operator = dl.svd_operator(h, n, "full")
+        lam, info = dl.choose_lambda(y, h, "full", "gcv", svd=operator)
+        errors = [dl.rmse(dl.tikhonov(y, h, candidate, svd=operator), x) for candidate in info["lams"]]
+        ratios.append(dl.rmse(dl.tikhonov(y, h, lam, svd=operator), x) / min(errors))
+    assert np.median(ratios) < 1.5
+
+
+def test_choose_lambda_methods_return_their_curves():
+    x, h, y = problem(n=150, sigma=3.0, noise=0.01)
+    for method in ("gcv", "lcurve", "discrepancy"):
+        lam, info = dl.choose_lambda(y, h, method=method, noise_std=0.01)
+        assert lam > 0 and info["method"] == method and info["lams"].size == info["gcv"].size
+    lam, info = dl.choose_lambda(y, h, method="discrepancy", noise_std=0.01)
+    residual = np.linalg.norm(dl.convolve(dl.tikhonov(y, h, lam), h) - y)
+    assert residual**2 == pytest.approx(y.size * 0.01**2, rel=1e-6)
+    lam, info = dl.choose_lambda(y, h, method="lcurve")
+    assert info["lams"][np.nanargmax(info["curvature"])] == lam
+
+
+def test_choose_lambda_with_derivative_regularisation():
+    _, h, y = problem(n=120, sigma=3.0)
+    lam, info = dl.choose_lambda(y, h, method="gcv", order=1)
+    assert np.argmin(info["gcv"]) not in (0, info["gcv"].size - 1)  # an interior minimum
+
+
+@pytest.mark.parametrize(
+    "call, error, word",
+    [
+        (lambda: dl.tikhonov(np.ones(20), np.ones(3), -1.0), ValueError, "lam"),
+        (lambda: dl.tikhonov(np.ones(20), np.ones(3), 0.1, order=-1), ValueError, "order"),
+        (lambda: dl.tikhonov(np.ones(20), np.ones(3), 0.1, order=18), ValueError, "order"),
+        (lambda: dl.tikhonov(np.ones(20), np.ones(3), 0.1, method="magic"), ValueError, "method"),
+        (lambda: dl.tikhonov(np.ones(20), np.ones(3), 0.1, mode="full", method="fft"), ValueError, "fft"),
+        (lambda: dl.tikhonov(np.ones(20), np.ones(3), 0.1, mode="bogus"), ValueError, "mode"),
+        (lambda: dl.tikhonov([np.nan] * 20, np.ones(3), 0.1), ValueError, "y"),
+        (lambda: dl.tsvd(np.ones(20), np.ones(3), 0), ValueError, "k"),
+        (lambda: dl.tsvd(np.ones(20), np.ones(3), 19), ValueError, "k"),
+        (lambda: dl.tsvd(np.ones(20), np.ones(3), 2.5), TypeError, "k"),
+        (lambda: dl.choose_lambda(np.ones(20), np.ones(3), method="discrepancy"), ValueError, "noise_std"),
+        (lambda: dl.choose_lambda(np.ones(20), np.ones(3), method="guess"), ValueError, "method"),
+        (lambda: dl.choose_lambda(np.ones(20), np.ones(3), lams=[-1.0, 1.0]), ValueError, "lams"),
+        (lambda: dl.condition_number(np.zeros(3), 10), ValueError, "h"),
+    ],
+)
+def test_bad_input_names_the_argument(call, error, word):
+    with pytest.raises(error, match=word):
+        call()
