@@ -17,7 +17,7 @@ def _sample_axis(ax, fs):
     return top
 
 
-def plot_panels(panels, xlabel, title=None, fs=None, height=2.4, sharex=True, logy=False):
+def plot_panels(panels, xlabel, title=None, fs=None, height=2.4, sharex=True, logy=False, logx=False):
     """Stacked panels sharing the x axis, one per quantity.
 
     Parameters
@@ -28,8 +28,8 @@ def plot_panels(panels, xlabel, title=None, fs=None, height=2.4, sharex=True, lo
         Label of the shared x axis (with units).
     fs : float, optional
         If given, the top panel gets a second x axis in samples (x * fs).
-    logy : bool
-        Logarithmic y axes.
+    logy, logx : bool
+        Logarithmic y (x) axes.
     """
     fig, axes = plt.subplots(len(panels), 1, figsize=(FIGURE_WIDTH, height * len(panels) + 0.6),
                              sharex=sharex, squeeze=False, layout="constrained")
@@ -41,6 +41,8 @@ def plot_panels(panels, xlabel, title=None, fs=None, height=2.4, sharex=True, lo
         ax.set_ylabel(ylabel)
         if logy:
             ax.set_yscale("log")
+        if logx:
+            ax.set_xscale("log")
         ax.grid(True, alpha=0.3)
         if any(line[2] for line in lines):
             ax.legend(loc="best", fontsize="small")
@@ -175,4 +177,50 @@ def plot_reconstruction(t, truth, estimates, title=None, ylim=None, xlabel="time
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
     if title:
         ax.set_title(title)
+    return fig
+
+
+def plot_picard(picard_data, filter_factors=None, title=None, ax=None):
+    """Picard plot: singular values, |u_i^T y| and their ratio against the index i (log scale).
+
+    ``filter_factors`` maps a label to factors f_i drawn on a second axis (0 to 1).
+    """
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4.0), layout="constrained")
+    else:
+        fig = ax.figure
+    index = np.arange(picard_data.singular_values.size)
+    ax.semilogy(index, picard_data.singular_values, label="singular value s_i")
+    ax.semilogy(index, picard_data.coefficients, ".", markersize=3, label="|u_i^T y|")
+    ax.semilogy(index, picard_data.ratio, ".", markersize=3, label="|u_i^T y| / s_i")
+    ax.set_xlabel("index i (singular values in decreasing order)")
+    ax.set_ylabel("magnitude")
+    ax.grid(True, alpha=0.3)
+    handles, labels = ax.get_legend_handles_labels()
+    if filter_factors:
+        right = ax.twinx()
+        for i, (label, factors) in enumerate(filter_factors.items()):
+            line, = right.plot(index, factors, color=f"C{3 + i}", linestyle="--", label=label)
+            handles.append(line)
+            labels.append(label)
+        right.set_ylim(-0.05, 1.05)
+        right.set_ylabel("filter factor f_i")
+    ax.legend(handles, labels, loc="lower left", fontsize="small")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_regularization_explorer(picard_data, factors, t, truth, estimate, title):
+    """The two views of the regularisation explorer: Picard plot with filter factors, reconstruction."""
+    fig, axes = plt.subplots(2, 1, figsize=(FIGURE_WIDTH, 7.0), layout="constrained")
+    plot_picard(picard_data, {"Tikhonov filter factors": factors}, ax=axes[0])
+    axes[1].plot(t, truth, color="black", linewidth=2.5, alpha=0.35, label="true x")
+    axes[1].plot(t, estimate, linewidth=1, label="Tikhonov")
+    axes[1].set_xlabel("sample")
+    axes[1].set_ylabel("amplitude")
+    axes[1].set_ylim(-0.75, 1.75)
+    axes[1].grid(True, alpha=0.3)
+    axes[1].legend(loc="upper right", fontsize="small")
+    fig.suptitle(title)
     return fig

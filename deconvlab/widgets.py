@@ -12,8 +12,9 @@ from .inverse import inverse_filter, kept_bandwidth
 from .wiener import oracle_nsr, wiener
 from .metrics import magnitude_db, rmse
 from .operators import convolve, rfft_frequencies, transfer_function
-from .plotting import plot_blur_explorer, plot_reconstruction
-from .signals import add_noise, gaussian_kernel, seed_gaussian, seed_square_wave
+from .plotting import plot_blur_explorer, plot_reconstruction, plot_regularization_explorer
+from .regularization import picard, svd_operator, tikhonov
+from .signals import add_noise, gaussian_kernel, seed_gaussian, seed_square_wave, square_wave
 
 FS = 200.0
 
@@ -164,5 +165,40 @@ def wiener_explorer():
         nsr=widgets.FloatLogSlider(value=1e-7, base=10, min=-30, max=0, description="nsr / gain²",
                                    continuous_update=False),
         oracle=widgets.Checkbox(value=False, description="oracle nsr"),
+        seed=widgets.fixed(0),
+    )
+
+
+def regularization_view(sigma=3.0, noise_std=1e-3, lam=1e-2, n=256, seed=0):
+    """Tikhonov on a square wave (n samples, period 64) blurred by a unit-gain Gaussian of
+    ``sigma`` samples (mode ``full``) with white noise of std ``noise_std``.
+
+    Returns the figure: Picard plot with the filter factors of ``lam``, and the reconstruction.
+    """
+    x = square_wave(n, 64, 0.5, (0.0, 1.0), delay=16)
+    h = gaussian_kernel(sigma)
+    y = add_noise(convolve(x, h, "full"), std=noise_std, rng=seed)
+    operator = svd_operator(h, n, "full")
+    data = picard(y, h, "full", svd=operator)
+    factors = data.singular_values**2 / (data.singular_values**2 + lam**2)
+    estimate = tikhonov(y, h, lam, "full", svd=operator)
+    title = (f"σ = {sigma:.1f} samples, noise {noise_std:g}, λ = {lam:.1e}: "
+             f"{int(np.sum(factors > 0.5))} components kept, RMSE {rmse(estimate, x):.3f}")
+    return plot_regularization_explorer(data, factors, np.arange(n), x, estimate, title)
+
+
+def regularization_explorer():
+    """Sliders for the blur width, the noise and lambda (notebook 05)."""
+    import ipywidgets as widgets
+
+    return widgets.interact(
+        _show(regularization_view),
+        sigma=widgets.FloatSlider(value=3.0, min=0.5, max=8.0, step=0.1, description="σ (samples)",
+                                  continuous_update=False),
+        noise_std=widgets.FloatLogSlider(value=1e-3, base=10, min=-10, max=-0.5, description="noise std",
+                                         continuous_update=False),
+        lam=widgets.FloatLogSlider(value=1e-2, base=10, min=-8, max=0, description="λ",
+                                   continuous_update=False),
+        n=widgets.fixed(256),
         seed=widgets.fixed(0),
     )

@@ -9,12 +9,14 @@ where outputs really changed. ``input_mismatches`` is used by
 """
 
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import jupytext
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled")
@@ -47,12 +49,15 @@ def execute(source):
     source = Path(source)
     notebook = jupytext.read(source)
     started = time.perf_counter()
-    NotebookClient(
-        notebook,
-        timeout=600,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(source.parent)}},
-    ).execute()
+    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(source.parent)}})
+    try:
+        client.execute()
+    except CellExecutionError:
+        failed = Path(tempfile.gettempdir()) / f"{source.stem}.failed.ipynb"
+        nbformat.write(notebook, failed)
+        print(f"{source}: a cell failed; the partly executed notebook is in {failed}", file=sys.stderr)
+        raise
     seconds = time.perf_counter() - started
     target = source.with_suffix(".ipynb")
     nbformat.write(normalise(notebook), target)
