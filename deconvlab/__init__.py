@@ -5,6 +5,15 @@ Notebooks write ``import deconvlab as dl``; everything they need is here.
 
 from . import plotting, widgets
 from .inverse import gaussian_cutoff, ideal_lowpass, inverse_filter, kept_bandwidth, quantize
+from .priors import (
+    estimate_levels,
+    jumps_of,
+    piecewise_constant_fit,
+    piecewise_refit,
+    richardson_lucy,
+    tv,
+    tv_objective,
+)
 from .regularization import (
     Picard,
     SVDOperator,
