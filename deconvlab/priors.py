@@ -108,6 +108,9 @@ def _tv_active_set(y, h, lam, mode, tol, max_iter):
         linear = lam * np.r_[0.0, signs]
         return scipy.linalg.solve_triangular(R, Q.T @ y - scipy.linalg.solve_triangular(R, linear, trans="T"))
 
+    weight = np.abs(h) / np.abs(h).sum()
+    lag = np.arange(h.size)
+    separation = 3 * np.sqrt(np.sum(weight * (lag - np.sum(weight * lag)) ** 2)) + 2
     active, signs = [], np.zeros(0)
     coefficients = np.array([step_column(0) @ y / (step_column(0) @ step_column(0))])
     converged = False
@@ -122,9 +125,17 @@ def _tv_active_set(y, h, lam, mode, tol, max_iter):
             converged = True
             break
         if abs(outside[worst]) > lam * (1 + tol):
-            active.append(worst + 1)
-            signs = np.r_[signs, -np.sign(outside[worst])]
-            coefficients = np.r_[coefficients, 0.0]
+            # Add the strongest violators, at most 10 a round, no two closer than three widths of
+            # the kernel (closer jumps have nearly collinear blurred steps: add those one by one).
+            violators = np.flatnonzero(np.abs(outside) > lam * (1 + tol))
+            chosen = []
+            for index in violators[np.argsort(-np.abs(outside[violators]))]:
+                if len(chosen) < 10 and all(abs(index - other) > separation for other in chosen):
+                    chosen.append(int(index))
+            for index in chosen:
+                active.append(index + 1)
+                signs = np.r_[signs, -np.sign(outside[index])]
+                coefficients = np.r_[coefficients, 0.0]
             matrix = design(active)
         for _ in range(10 * n):  # feature-sign steps with the signs fixed, line search over sign changes
             target = signed_solution(matrix, signs)
