@@ -13,7 +13,9 @@ from .wiener import oracle_nsr, wiener
 from .metrics import magnitude_db, rmse
 from .operators import convolve, rfft_frequencies, transfer_function
 from .plotting import plot_blur_explorer, plot_reconstruction, plot_regularization_explorer
+from .priors import piecewise_refit, tv
 from .regularization import picard, svd_operator, tikhonov
+from .inverse import quantize
 from .signals import add_noise, gaussian_kernel, seed_gaussian, seed_square_wave, square_wave
 
 FS = 200.0
@@ -200,5 +202,43 @@ def regularization_explorer():
         lam=widgets.FloatLogSlider(value=1e-2, base=10, min=-8, max=0, description="λ",
                                    continuous_update=False),
         n=widgets.fixed(256),
+        seed=widgets.fixed(0),
+    )
+
+
+def priors_view(method="TV", lam=3.0, noise_std=1e-2, seed=0):
+    """TV-based reconstructions of the question's exact problem (σ = 80 samples, gain 802).
+
+    ``noise_std`` is relative to max |y|; ``lam`` is in units of ``noise_std * max|y| * gain``
+    (the scale at which TV starts to suppress the noise). ``method``: ``"TV"``,
+    ``"TV + quantize"`` (snap to the two levels eps and 3) or ``"TV + joint refit"``
+    (:func:`deconvlab.piecewise_refit`).
+    """
+    t, x = seed_square_wave(FS)
+    h = seed_gaussian(x.size, FS)
+    clean = convolve(x, h, "full")
+    std = noise_std * np.abs(clean).max()
+    y = add_noise(clean, std=std, rng=seed)
+    estimate = tv(y, h, lam * max(std, 1e-3 * np.abs(clean).max()) * h.sum())
+    if method == "TV + quantize":
+        estimate = quantize(estimate, [np.finfo(float).eps, 3.0])
+    elif method == "TV + joint refit":
+        estimate, _ = piecewise_refit(y, h, estimate)
+    title = f"{method}, λ = {lam:g} units, noise {noise_std:g} × max|y|: RMSE {rmse(estimate, x):.4f}"
+    return plot_reconstruction(t, x, {method: estimate}, title=title, ylim=(-1.0, 4.0))
+
+
+def priors_explorer():
+    """Method, λ and noise controls (notebook 06)."""
+    import ipywidgets as widgets
+
+    return widgets.interact(
+        _show(priors_view),
+        method=widgets.Dropdown(options=["TV", "TV + quantize", "TV + joint refit"], value="TV",
+                                description="method"),
+        lam=widgets.FloatLogSlider(value=3.0, base=10, min=-1, max=2, description="λ (units)",
+                                   continuous_update=False),
+        noise_std=widgets.FloatLogSlider(value=1e-2, base=10, min=-4, max=-1, description="noise / max|y|",
+                                         continuous_update=False),
         seed=widgets.fixed(0),
     )

@@ -79,3 +79,14 @@ def test_regularization_view_shows_picard_and_reconstruction():
     names = [c.description for c in dl.widgets.regularization_explorer().widget.children[:-1]]
     assert names == ["σ (samples)", "noise std", "λ"]
     plt.close("all")
+
+
+def test_priors_view_methods():
+    titles = {}
+    for method in ("TV", "TV + quantize", "TV + joint refit"):
+        fig = dl.widgets.priors_view(method=method, lam=3.0, noise_std=1e-2)
+        titles[method] = float(fig.axes[0].get_title().split("RMSE ")[1])
+    assert titles["TV + joint refit"] < titles["TV"] / 10
+    names = [c.description for c in dl.widgets.priors_explorer().widget.children[:-1]]
+    assert names == ["method", "λ (units)", "noise / max|y|"]
+    plt.close("all")
