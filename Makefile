@@ -21,12 +21,14 @@ help:
 	@echo "make lab          set up .venv and open JupyterLab on notebooks/"
 	@echo "make test         set up .venv; check notebook pairs, run every notebook (nbval), unit tests"
 	@echo "make notebooks    re-execute every notebooks/NN_*.md and write its .ipynb"
+	@echo "make test-browser open every notebook in JupyterLab in Chromium, run it, move each explorer"
 	@echo "make bench        speed and quality benchmarks (not part of make test)"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m deconvlab.lab_settings
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -41,6 +43,12 @@ test: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python tests/notebook_tools.py execute $(NOTEBOOK_SOURCES)
+	$(BIN)/python tests/notebook_tools.py thumbnails $(NOTEBOOK_SOURCES)
+
+# Drives Debian's Chromium (/usr/bin/chromium) through Playwright against a real JupyterLab.
+test-browser: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[browser]"
+	$(BIN)/python tests/browser_check.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -3,11 +3,13 @@
     python tests/notebook_tools.py execute notebooks/01_convolution.md ...
 
 re-executes each MyST source top to bottom in a fresh kernel and writes its
-``.ipynb`` normalised, so that a re-run with no change leaves no git diff except
+``.ipynb`` normalised (``thumbnails`` then saves one figure per notebook for the README), so that a re-run with no change leaves no git diff except
 where outputs really changed. ``input_mismatches`` is used by
 ``tests/test_notebook_pairs.py`` to fail CI when a pair's inputs differ.
 """
 
+import base64
+import io
 import sys
 import tempfile
 import time
@@ -87,8 +89,32 @@ def input_mismatches(source):
     return problems
 
 
+def thumbnail(source, width=480):
+    """Save the notebook's thumbnail figure as ``notebooks/thumbnails/NN_topic.png`` (``width`` px wide).
+
+    The figure is the output of the first cell tagged ``thumbnail``, else the first figure.
+    """
+    from PIL import Image
+
+    source = Path(source)
+    notebook = nbformat.read(source.with_suffix(".ipynb"), as_version=4)
+    cells = [c for c in notebook.cells if c.cell_type == "code"]
+    tagged = [c for c in cells if "thumbnail" in c.metadata.get("tags", [])]
+    for cell in tagged + cells:
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                image = Image.open(io.BytesIO(base64.b64decode(output["data"]["image/png"])))
+                image.thumbnail((width, width))
+                target = source.parent / "thumbnails" / f"{source.stem}.png"
+                target.parent.mkdir(exist_ok=True)
+                image.save(target, optimize=True)
+                print(f"{target}: {image.size[0]}x{image.size[1]}")
+                return target
+    raise ValueError(f"{source}: no figure to make a thumbnail from")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) < 3 or sys.argv[1] != "execute":
+    if len(sys.argv) < 3 or sys.argv[1] not in ("execute", "thumbnails"):
         sys.exit(__doc__)
     for path in sys.argv[2:]:
-        execute(path)
+        execute(path) if sys.argv[1] == "execute" else thumbnail(path)

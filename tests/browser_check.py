@@ -1,0 +1,240 @@
+"""The collection in a real JupyterLab, the way students use it (`make test-browser`).
+
+Starts JupyterLab from the running environment on a free loopback port with a random token,
+drives Debian's Chromium (/usr/bin/chromium) with Playwright, and for every notebook
+(notebooks/NN_*.ipynb, found by itself): opens it, runs all cells, waits for the kernel to go
+idle, checks that no cell shows an error, that every explorer's controls render, and that
+moving one slider of each explorer changes its figure (and how long the redraw took). It also
+opens one paired .md with a double click's default viewer and checks it opens as a notebook.
+Screenshots go to screenshots/ (git-ignored). JupyterLab is shut down even when a check fails.
+
+Ends with a line "N passed, M failed"; exits non-zero if anything failed.
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+RUN_TIMEOUT_S = 240
+REDRAW_TIMEOUT_S = 30
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_settings(directory):
+    """JupyterLab user settings for the test run only: render every cell (no windowing, so the
+    checks see all of them) and no news pop-up."""
+    settings = {
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+    }
+    for relative, values in settings.items():
+        path = Path(directory) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+
+def shut_down_kernels(base, token):
+    """Stop every kernel through the REST API, so each notebook starts in a fresh one."""
+    with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=10) as answer:
+        kernels = json.load(answer)
+    for kernel in kernels:
+        request = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}?token={token}", method="DELETE")
+        urllib.request.urlopen(request, timeout=10).close()
+
+
+def start_lab(port, token, log, settings_dir):
+    jupyter = Path(sys.executable).with_name("jupyter")
+    command = [str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+               "--ServerApp.port_retries=0", "--allow-root", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
+               "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    environment = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
+                       JUPYTERLAB_SETTINGS_DIR=str(settings_dir),
+                       JUPYTERLAB_WORKSPACES_DIR=str(Path(settings_dir) / "workspaces"))
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=environment)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError("JupyterLab exited during start-up; see screenshots/jupyterlab.log")
+            time.sleep(0.5)
+    raise RuntimeError("JupyterLab did not answer within 60 s")
+
+
+def stop_lab(process):
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_until_idle(page, timeout_s):
+    """Wait until the kernel is idle and no cell is queued or running ([*])."""
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        busy = page.locator(".jp-InputPrompt", has_text="[*]").count()
+        indicator = page.locator(".jp-Notebook-ExecutionIndicator").first
+        status = indicator.get_attribute("data-status") if indicator.count() else "starting"
+        if busy == 0 and status == "idle":
+            return True
+        time.sleep(1)
+    return False
+
+
+def figure_of(interact):
+    """The data URL of the explorer's figure (the image in its output area)."""
+    image = interact.locator("img").first
+    return image.get_attribute("src") if image.count() else None
+
+
+def move_first_slider(page, interact):
+    """Change the first slider of an explorer through its readout (type a new value, Enter)."""
+    readout = interact.locator(".widget-readout").first
+    current = readout.inner_text().strip()
+    value = float(current)
+    factor = 100.0 if "e" in current.lower() else 1.5  # a log slider: move by two decades
+    new_value = f"{value * factor:.4g}" if value else "0.5"
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(new_value)
+    page.keyboard.press("Enter")
+    return current, new_value
+
+
+def check_notebook(page, base, name, failures, timings):
+    url = f"{base}/lab/tree/notebooks/{name}?reset"
+    page.goto(url)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60_000)
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
+    time.sleep(1)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).first.click()
+    time.sleep(2)
+    if not wait_until_idle(page, RUN_TIMEOUT_S):
+        failures.append(f"{name}: still running after {RUN_TIMEOUT_S} s")
+        return
+    code_cells = page.locator(".jp-CodeCell")
+    unexecuted = page.locator(".jp-CodeCell .jp-InputPrompt", has_text=re.compile(r"\[\s*\]")).count()
+    if unexecuted:
+        failures.append(f"{name}: {unexecuted} of {code_cells.count()} code cells did not run")
+    errors = page.locator(".jp-OutputArea-output", has_text=re.compile(r"Traceback|Error displaying widget|Error:"))
+    if errors.count():
+        failures.append(f"{name}: {errors.count()} cell(s) show an error: {errors.first.inner_text()[:200]!r}")
+    explorers = page.locator(".widget-interact")
+    if explorers.count() == 0:
+        failures.append(f"{name}: no explorer rendered")
+    for index in range(explorers.count()):
+        interact = explorers.nth(index)
+        interact.scroll_into_view_if_needed()
+        controls = interact.locator(".widget-slider, .widget-dropdown, .widget-checkbox").count()
+        if controls == 0:
+            failures.append(f"{name}: explorer {index} has no controls")
+            continue
+        deadline = time.time() + REDRAW_TIMEOUT_S
+        while figure_of(interact) is None and time.time() < deadline:
+            time.sleep(0.5)
+        before = figure_of(interact)
+        if before is None:
+            failures.append(f"{name}: explorer {index} shows no figure")
+            continue
+        old, new = move_first_slider(page, interact)
+        started = time.time()
+        while figure_of(interact) == before and time.time() - started < REDRAW_TIMEOUT_S:
+            time.sleep(0.05)
+        if figure_of(interact) == before:
+            failures.append(f"{name}: moving the first slider of explorer {index} ({old} -> {new}) left the figure unchanged")
+        else:
+            timings.append((name, time.time() - started))
+    page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}.png"))
+
+
+def check_markdown_opens_as_notebook(page, base, name, failures):
+    """Double-click the .md in the file browser: the default viewer must be a notebook with cells."""
+    page.goto(f"{base}/lab/tree/notebooks?reset")
+    page.wait_for_selector(".jp-DirListing-item", timeout=60_000)
+    page.locator(".jp-DirListing-item", has_text=name).first.dblclick()
+    try:
+        page.wait_for_selector(".jp-NotebookPanel:visible .jp-Cell", timeout=60_000)
+        opened_as_notebook = page.locator(".jp-FileEditor:visible").count() == 0
+    except Exception:  # noqa: BLE001 - no notebook view appearing is the finding
+        opened_as_notebook = False
+    page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}.md.png"))
+    if not opened_as_notebook:
+        failures.append(f"{name}: double click did not open it as a notebook")
+
+
+def main():
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    SCREENSHOTS.mkdir(exist_ok=True)
+    port, token = free_port(), secrets.token_hex(24)
+    failures, timings, checked = [], [], 0
+    started = time.time()
+    with open(SCREENSHOTS / "jupyterlab.log", "w") as log, tempfile.TemporaryDirectory() as settings_dir:
+        test_settings(settings_dir)
+        lab = start_lab(port, token, log, settings_dir)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                try:
+                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                    base = f"http://127.0.0.1:{port}"
+                    page.goto(f"{base}/lab?token={token}")
+                    page.wait_for_selector(".jp-LabShell", timeout=60_000)
+                    for name in notebooks:
+                        before = len(failures)
+                        try:
+                            check_notebook(page, base, name, failures, timings)
+                        except Exception as error:  # noqa: BLE001 - record, screenshot, go on
+                            failures.append(f"{name}: {type(error).__name__}: {str(error).splitlines()[0]}")
+                            page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}.error.png"))
+                        checked += 1
+                        status = "ok" if len(failures) == before else "FAILED"
+                        print(f"{name}: {status} ({time.time() - started:.0f} s so far)", flush=True)
+                        shut_down_kernels(base, token)
+                    check_markdown_opens_as_notebook(page, base, notebooks[0].replace(".ipynb", ".md"), failures)
+                    checked += 1
+                finally:
+                    browser.close()
+        finally:
+            stop_lab(lab)
+    for name, seconds in timings:
+        print(f"explorer redraw after a slider move, {name}: {seconds:.2f} s{'  (over 1 s)' if seconds > 1 else ''}")
+    for failure in failures:
+        print("FAILED:", failure)
+    print(f"screenshots in {SCREENSHOTS.relative_to(ROOT)}/, whole run {time.time() - started:.0f} s")
+    print(f"{checked - len({f.split(':')[0] for f in failures})} passed, {len({f.split(':')[0] for f in failures})} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    if shutil.which("chromium") is None and not Path(CHROMIUM).exists():
+        sys.exit("chromium is not installed (apt-get install -y chromium)")
+    sys.exit(main())

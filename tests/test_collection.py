@@ -1,0 +1,104 @@
+"""The collection as a whole: navigation, template, README, Binder readiness."""
+
+import ast
+import json
+import re
+import sys
+from pathlib import Path
+
+import jupytext
+import pytest
+import yaml
+
+import deconvlab.lab_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.md"))
+README = (ROOT / "README.md").read_text()
+# import name -> conda-forge / PyPI package name, where they differ
+PACKAGE_OF = {"PIL": "pillow", "yaml": "pyyaml", "skimage": "scikit-image"}
+
+
+def markdown_of(source):
+    return "\n".join(c.source for c in jupytext.read(source).cells if c.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_notebook_follows_the_template(source):
+    notebook = jupytext.read(source)
+    text = markdown_of(source)
+    assert notebook.cells[0].source.startswith("# "), "a title first"
+    for heading in ("**What you will learn**", "**What you need**", "## Summary", "**Next**"):
+        assert heading in text, f"missing {heading}"
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert any("assert" in c.source for c in code), "a Check cell"
+    explorers = [c for c in code if "explorer()" in c.source]
+    assert explorers and all("nbval-ignore-output" in c.metadata.get("tags", []) for c in explorers)
+    solutions = [c for c in code if "solution" in c.metadata.get("tags", [])]
+    assert len(solutions) >= 3, "3+ exercises with solutions"
+    for cell in solutions:
+        assert cell.metadata["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_navigation_links_point_to_existing_earlier_and_next_notebooks(source):
+    text = markdown_of(source)
+    need = text.split("**What you need**", 1)[1].split("\n\n", 1)[0]
+    next_part = text.split("**Next**", 1)[1]
+    number = int(source.name[:2])
+    for link in re.findall(r"\((\d\d_[a-z_]+)\.ipynb\)", need):
+        assert (ROOT / "notebooks" / f"{link}.md").exists() and int(link[:2]) < number
+    if number > 1:
+        assert re.search(r"\(\d\d_[a-z_]+\.ipynb\)", need), "links to earlier notebooks"
+    following = sorted(p for p in SOURCES if int(p.name[:2]) > number)
+    if following:
+        assert f"({following[0].stem}.ipynb)" in next_part
+    else:
+        assert "README" in next_part
+
+
+def imported_modules(source):
+    modules = set()
+    for cell in jupytext.read(source).cells:
+        if cell.cell_type != "code":
+            continue
+        code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.Import):
+                modules.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                modules.add(node.module.split(".")[0])
+    return modules
+
+
+def test_every_notebook_import_is_satisfied_by_environment_yml():
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    packages = {re.split(r"[<>=! ]", d, maxsplit=1)[0].lower() for d in environment["dependencies"] if isinstance(d, str)}
+    used = set().union(*(imported_modules(source) for source in SOURCES))
+    assert {"numpy", "deconvlab"} <= used
+    for module in sorted(used):
+        if module in sys.stdlib_module_names or module == "deconvlab":  # deconvlab: postBuild installs it
+            continue
+        assert PACKAGE_OF.get(module, module).lower() in packages, f"{module} is imported but not in environment.yml"
+
+
+def test_readme_lists_every_notebook_with_binder_badge_and_generated_thumbnail():
+    for source in SOURCES:
+        assert f"notebooks/{source.stem}.ipynb" in README
+        assert f"urlpath=lab/tree/notebooks/{source.stem}.ipynb" in README
+        thumbnail = f"notebooks/thumbnails/{source.stem}.png"
+        assert thumbnail in README and (ROOT / thumbnail).exists()
+    badges = re.findall(r"https://mybinder\.org/v2/gh/([^/]+/[^/]+)/HEAD\?urlpath=lab/tree/notebooks/", README)
+    assert set(badges) == {"OWNER/REPO"}, "one placeholder for the repository, the same in every badge"
+    assert "make test-browser" in README and "chromium" in README.lower()
+
+
+def test_lab_settings_open_markdown_as_notebooks(tmp_path):
+    path = deconvlab.lab_settings.install(tmp_path)
+    settings = json.loads(path.read_text())
+    viewers = settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
+    path.write_text(json.dumps({"other": {"kept": True}}))
+    assert json.loads(deconvlab.lab_settings.install(tmp_path).read_text())["other"] == {"kept": True}
+    assert "deconvlab.lab_settings" in (ROOT / "postBuild").read_text()
+    assert "deconvlab.lab_settings" in (ROOT / "Makefile").read_text()
