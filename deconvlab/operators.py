@@ -54,6 +54,14 @@ def solution_length(m, k, mode):
     return {"same": m, "valid": m + k - 1, "circular": m}[mode]
 
 
+def check_problem(y, h, mode):
+    """Validate a deconvolution problem; return ``(y, h, n)`` with ``n`` the solution length."""
+    y = as_signal(y, "y")
+    h = as_kernel(h)
+    check_mode(mode)
+    return y, h, solution_length(y.size, h.size, mode)
+
+
 def _first_full_row(k, mode):
     """Index of the full convolution's sample that is the first sample of ``mode``."""
     return {"full": 0, "same": (k - 1) // 2, "valid": k - 1}[mode]

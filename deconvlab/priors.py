@@ -12,7 +12,7 @@ import scipy.optimize
 
 from ._checks import as_count, as_kernel, as_number, as_signal, check_mode
 from .inverse import quantize
-from .operators import convolve, convolve_adjoint, solution_length
+from .operators import check_problem, convolve, convolve_adjoint, solution_length
 
 
 def _masked_circular_model(n, k, mode):
@@ -59,6 +59,9 @@ def tv(y, h, lam, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_inf
         Also return a dict with ``iterations``, ``converged``, ``final_objective`` and the
         method's own measures.
     """
+    y, h, n = check_problem(y, h, mode)
+    lam = as_number(lam, "lam", minimum=0.0)
+    tol = as_number(tol, "tol", strictly_positive=True)
     if method not in ("auto", "active-set", "admm"):
         raise ValueError(f"method must be 'auto', 'active-set' or 'admm'; got {method!r}")
     if method == "auto":
@@ -66,21 +69,17 @@ def tv(y, h, lam, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_inf
     if method == "active-set":
         if nonneg:
             raise ValueError("method='active-set' does not handle nonneg=True; use method='admm'")
-        x, info = _tv_active_set(y, h, lam, mode, tol, 2000 if max_iter is None else max_iter)
+        x, info = _tv_active_set(y, h, lam, mode, n, tol, as_count(2000 if max_iter is None else max_iter, "max_iter"))
     else:
-        x, info = _tv_admm(y, h, lam, mode, nonneg, tol, 20000 if max_iter is None else max_iter)
+        x, info = _tv_admm(y, h, lam, mode, n, nonneg, tol, as_count(20000 if max_iter is None else max_iter, "max_iter"))
     return (x, info) if return_info else x
 
 
-def _tv_active_set(y, h, lam, mode, tol, max_iter):
-    """Exact TV deconvolution as a lasso in the jump heights, by feature-sign search (Lee et al. 2006)."""
-    y = as_signal(y, "y")
-    h = as_kernel(h)
-    check_mode(mode)
-    n = solution_length(y.size, h.size, mode)
-    lam = as_number(lam, "lam", minimum=0.0)
-    tol = as_number(tol, "tol", strictly_positive=True)
-    max_iter = as_count(max_iter, "max_iter")
+def _tv_active_set(y, h, lam, mode, n, tol, max_iter):
+    """Exact TV deconvolution as a lasso in the jump heights, by feature-sign search (Lee et al. 2006).
+
+    Arguments as validated by :func:`tv`.
+    """
     columns = {}
 
     def step_column(j):
@@ -161,7 +160,7 @@ def _tv_active_set(y, h, lam, mode, tol, max_iter):
                "final_objective": tv_objective(x, y, h, lam, mode)}
 
 
-def _tv_admm(y, h, lam, mode, nonneg, tol, max_iter, rho=None):
+def _tv_admm(y, h, lam, mode, n, nonneg, tol, max_iter, rho=None):
     """ADMM for :func:`tv`, the only method that also handles ``x >= 0``.
 
     Method: ADMM on the exact model written as a masked circular convolution of
@@ -181,14 +180,8 @@ def _tv_admm(y, h, lam, mode, nonneg, tol, max_iter, rho=None):
 
     Returns ``(x, info)``; ``info`` holds ``iterations``, ``objective`` (history),
     ``primal_residual``, ``dual_residual``, ``converged``, ``final_objective``.
+    Arguments as validated by :func:`tv`.
     """
-    y = as_signal(y, "y")
-    h = as_kernel(h)
-    check_mode(mode)
-    n = solution_length(y.size, h.size, mode)
-    lam = as_number(lam, "lam", minimum=0.0)
-    tol = as_number(tol, "tol", strictly_positive=True)
-    max_iter = as_count(max_iter, "max_iter")
     N, start = _masked_circular_model(n, h.size, mode)
     m = y.size
 

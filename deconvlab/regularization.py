@@ -27,8 +27,8 @@ import scipy.linalg
 import scipy.optimize
 from scipy.sparse.linalg import LinearOperator, cg
 
-from ._checks import as_count, as_kernel, as_number, as_signal, check_mode
-from .operators import convolution_matrix, convolve, convolve_adjoint, solution_length
+from ._checks import as_count, as_kernel, as_number, as_signal
+from .operators import check_problem, convolution_matrix, convolve, convolve_adjoint
 
 #: Largest n solved with dense matrices by ``method="auto"``; larger ones go matrix-free.
 DENSE_LIMIT = 2048
@@ -88,13 +88,6 @@ def _filter_factors(gamma, lam):
         return np.where(np.isinf(gamma), 1.0, gamma**2 / (gamma**2 + lam**2))
 
 
-def _check_problem(y, h, mode):
-    y = as_signal(y, "y")
-    h = as_kernel(h)
-    check_mode(mode)
-    return y, h, solution_length(y.size, h.size, mode)
-
-
 def _check_svd(svd, y, h, n, mode, order):
     if svd is None:
         return svd_operator(h, n, mode, order)
@@ -127,7 +120,7 @@ def tikhonov(y, h, lam, mode="full", order=0, method="auto", svd=None):
         of ``CG_RTOL`` (1e-10). ``auto`` takes ``fft`` where it applies, else
         ``dense`` up to ``DENSE_LIMIT`` unknowns, else ``iterative``.
     """
-    y, h, n = _check_problem(y, h, mode)
+    y, h, n = check_problem(y, h, mode)
     lam = as_number(lam, "lam", minimum=0.0)
     order = as_count(order, "order", minimum=0)
     if method not in ("auto", "dense", "fft", "iterative"):
@@ -201,7 +194,7 @@ def tsvd(y, h, k, mode="full", svd=None):
     ``k`` runs from 1 to the number of singular values, ``min(len(y), n)``; ``k`` equal to the rank
     gives the pseudo-inverse solution ``pinv(A) @ y``.
     """
-    y, h, n = _check_problem(y, h, mode)
+    y, h, n = check_problem(y, h, mode)
     operator = _check_svd(svd, y, h, n, mode, 0)
     k = as_count(k, "k")
     if k > operator.gamma.size:
@@ -225,7 +218,7 @@ def picard(y, h, mode="full", svd=None):
     decay faster than ``s_i``. Where ``|u_i^T y|`` levels off at the noise, the
     ratio grows, and those components are noise.
     """
-    y, h, n = _check_problem(y, h, mode)
+    y, h, n = check_problem(y, h, mode)
     operator = _check_svd(svd, y, h, n, mode, 0)
     coefficients = np.abs(operator.U.T @ y)
     with np.errstate(divide="ignore"):
@@ -279,7 +272,7 @@ def choose_lambda(y, h, mode="full", method="gcv", noise_std=None, order=0, lams
     ``info`` holds ``lams`` and the curves evaluated on them (``residual_norm``, ``solution_norm``,
     ``gcv`` and, for the L-curve, ``curvature``), and ``method``.
     """
-    y, h, n = _check_problem(y, h, mode)
+    y, h, n = check_problem(y, h, mode)
     order = as_count(order, "order", minimum=0)
     if method not in ("gcv", "lcurve", "discrepancy"):
         raise ValueError(f"method must be 'gcv', 'lcurve' or 'discrepancy'; got {method!r}")
