@@ -48,6 +48,7 @@ notebooks: $(STAMP)
 # Drives Debian's Chromium (/usr/bin/chromium) through Playwright against a real JupyterLab.
 test-browser: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[browser]"
+	$(BIN)/python -c "import matplotlib.pyplot"  # build matplotlib's font cache before the kernels need it
 	$(BIN)/python tests/browser_check.py
 
 bench: $(STAMP)

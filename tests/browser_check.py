@@ -133,16 +133,30 @@ def check_notebook(page, base, name, failures, timings):
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60_000)
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
     time.sleep(1)
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).first.click()
-    time.sleep(2)
-    if not wait_until_idle(page, RUN_TIMEOUT_S):
-        failures.append(f"{name}: still running after {RUN_TIMEOUT_S} s")
-        return
     code_cells = page.locator(".jp-CodeCell")
-    unexecuted = page.locator(".jp-CodeCell .jp-InputPrompt", has_text=re.compile(r"\[\s*\]")).count()
-    if unexecuted:
-        failures.append(f"{name}: {unexecuted} of {code_cells.count()} code cells did not run")
+    # Cells whose input is collapsed (exercise solutions) show no prompt, so count the unrun
+    # ones: a visible prompt that is still "[ ]".
+    unrun = page.locator(".jp-CodeCell .jp-InputPrompt", has_text=re.compile(r"^\s*\[\s*\]:?\s*$"))
+    # The stored .ipynb carries the outputs of `make notebooks`: clear them first, so that every
+    # prompt, figure and widget checked below comes from this run.
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Edit$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Clear Outputs of All Cells$")).first.click()
+    time.sleep(1)
+    if unrun.count() == 0 or page.locator(".jp-OutputArea-output").count():
+        failures.append(f"{name}: clearing the stored outputs did not work")
+        return
+    for attempt in range(3):  # a kernel that is still starting can drop the first request
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).first.click()
+        time.sleep(3)
+        if not wait_until_idle(page, RUN_TIMEOUT_S):
+            failures.append(f"{name}: still running after {RUN_TIMEOUT_S} s")
+            return
+        time.sleep(2)
+        if unrun.count() == 0 and wait_until_idle(page, 5):
+            break
+    if unrun.count():
+        failures.append(f"{name}: {unrun.count()} of {code_cells.count()} code cells did not run")
     errors = page.locator(".jp-OutputArea-output", has_text=re.compile(r"Traceback|Error displaying widget|Error:"))
     if errors.count():
         failures.append(f"{name}: {errors.count()} cell(s) show an error: {errors.first.inner_text()[:200]!r}")
