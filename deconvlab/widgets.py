@@ -3,22 +3,25 @@ function (``*_view``) that takes the slider values and returns a matplotlib
 figure, so it can be tested without a browser.
 """
 
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 
-import warnings
-
-from .inverse import inverse_filter, kept_bandwidth
-from .wiener import oracle_nsr, wiener
+from .inverse import inverse_filter, kept_bandwidth, quantize
 from .metrics import magnitude_db, rmse
 from .operators import convolve, rfft_frequencies, transfer_function
 from .plotting import plot_blur_explorer, plot_reconstruction, plot_regularization_explorer
 from .priors import piecewise_refit, tv
 from .regularization import picard, svd_operator, tikhonov
-from .inverse import quantize
 from .signals import add_noise, gaussian_kernel, seed_gaussian, seed_square_wave, square_wave
+from .wiener import oracle_nsr, wiener
 
 FS = 200.0
+
+
+# Wide enough for the longest control label ("noise / max|y|") so that none is cut off.
+LABEL_STYLE = {"description_width": "8em"}
 
 
 def blur_view(sigma_s=0.4, noise_std=0.0, seed=0):
@@ -80,9 +83,9 @@ def blur_explorer():
     return widgets.interact(
         _show(blur_view),
         sigma_s=widgets.FloatSlider(value=0.4, min=0.01, max=1.0, step=0.01, description="σ (s)",
-                                    continuous_update=False),
+                                    style=LABEL_STYLE, continuous_update=False),
         noise_std=widgets.FloatLogSlider(value=1e-3, base=10, min=-8, max=0, description="noise std",
-                                         continuous_update=False),
+                                         style=LABEL_STYLE, continuous_update=False),
         seed=widgets.fixed(0),
     )
 
@@ -94,9 +97,9 @@ def naive_explorer():
     return widgets.interact(
         _show(naive_view),
         sigma=widgets.FloatSlider(value=2.0, min=0.5, max=6.0, step=0.1, description="σ (samples)",
-                                  continuous_update=False),
+                                  style=LABEL_STYLE, continuous_update=False),
         noise_std=widgets.FloatLogSlider(value=1e-9, base=10, min=-16, max=-1, description="noise std",
-                                         continuous_update=False),
+                                         style=LABEL_STYLE, continuous_update=False),
         seed=widgets.fixed(0),
     )
 
@@ -125,11 +128,11 @@ def threshold_explorer():
     return widgets.interact(
         _show(threshold_view),
         threshold=widgets.FloatLogSlider(value=1e-10, base=10, min=-16, max=-1, description="threshold",
-                                         continuous_update=False),
+                                         style=LABEL_STYLE, continuous_update=False),
         taper=widgets.Dropdown(options=[("none (sharp cut)", None), ("hann", "hann"), ("lanczos", "lanczos")],
-                               value=None, description="taper"),
+                               value=None, description="taper", style=LABEL_STYLE),
         noise_std=widgets.FloatLogSlider(value=1e-12, base=10, min=-16, max=-1, description="noise / max|y|",
-                                         continuous_update=False),
+                                         style=LABEL_STYLE, continuous_update=False),
         seed=widgets.fixed(0),
     )
 
@@ -164,10 +167,10 @@ def wiener_explorer():
     return widgets.interact(
         _show(wiener_view),
         noise_std=widgets.FloatLogSlider(value=1e-3, base=10, min=-12, max=-1, description="noise / max|y|",
-                                         continuous_update=False),
+                                         style=LABEL_STYLE, continuous_update=False),
         nsr=widgets.FloatLogSlider(value=1e-7, base=10, min=-30, max=0, description="nsr / gain²",
-                                   continuous_update=False),
-        oracle=widgets.Checkbox(value=False, description="oracle nsr"),
+                                   style=LABEL_STYLE, continuous_update=False),
+        oracle=widgets.Checkbox(value=False, description="oracle nsr", style=LABEL_STYLE),
         seed=widgets.fixed(0),
     )
 
@@ -197,11 +200,11 @@ def regularization_explorer():
     return widgets.interact(
         _show(regularization_view),
         sigma=widgets.FloatSlider(value=3.0, min=0.5, max=8.0, step=0.1, description="σ (samples)",
-                                  continuous_update=False),
+                                  style=LABEL_STYLE, continuous_update=False),
         noise_std=widgets.FloatLogSlider(value=1e-3, base=10, min=-10, max=-0.5, description="noise std",
-                                         continuous_update=False),
+                                         style=LABEL_STYLE, continuous_update=False),
         lam=widgets.FloatLogSlider(value=1e-2, base=10, min=-8, max=0, description="λ",
-                                   continuous_update=False),
+                                   style=LABEL_STYLE, continuous_update=False),
         n=widgets.fixed(256),
         seed=widgets.fixed(0),
     )
@@ -236,10 +239,10 @@ def priors_explorer():
     return widgets.interact(
         _show(priors_view),
         method=widgets.Dropdown(options=["TV", "TV + quantize", "TV + joint refit"], value="TV",
-                                description="method"),
+                                description="method", style=LABEL_STYLE),
         lam=widgets.FloatLogSlider(value=3.0, base=10, min=-1, max=2, description="λ (units)",
-                                   continuous_update=False),
+                                   style=LABEL_STYLE, continuous_update=False),
         noise_std=widgets.FloatLogSlider(value=1e-2, base=10, min=-4, max=-1, description="noise / max|y|",
-                                         continuous_update=False),
+                                         style=LABEL_STYLE, continuous_update=False),
         seed=widgets.fixed(0),
     )
