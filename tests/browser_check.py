@@ -2,10 +2,12 @@
 
 Starts JupyterLab from the running environment on a free loopback port with a random token,
 drives Debian's Chromium (/usr/bin/chromium) with Playwright, and for every notebook
-(notebooks/NN_*.ipynb, found by itself): opens it, runs all cells, waits for the kernel to go
-idle, checks that no cell shows an error, that every explorer's controls render, and that
+(notebooks/NN_*.ipynb, found by itself): opens it, checks that the exercise solutions show
+collapsed (no code, no output), clears the stored outputs, runs all cells, waits for the kernel
+to go idle, checks that every cell ran and none shows an error, that every explorer's controls render, and that
 moving one slider of each explorer changes its figure (and how long the redraw took). It also
-opens one paired .md with a double click's default viewer and checks it opens as a notebook.
+opens one paired .md with a double click's default viewer and checks it opens as a notebook,
+solutions collapsed.
 Screenshots go to screenshots/ (git-ignored). JupyterLab is shut down even when a check fails.
 
 Ends with a line "N passed, M failed"; exits non-zero if anything failed.
@@ -127,12 +129,32 @@ def move_first_slider(page, interact):
     return current, new_value
 
 
+def check_solutions_collapsed(page, name, failures, label=None):
+    """On opening, every exercise solution (source_hidden in the file) shows only its collapsed
+    first line: no code and no output. (Running a cell reveals its output: JupyterLab
+    behaviour, jupyterlab/jupyterlab#4580; the code stays hidden.)"""
+    notebook = json.loads((ROOT / "notebooks" / name).read_text())
+    label = label or name
+    expected = sum(cell["metadata"].get("jupyter", {}).get("source_hidden", False) for cell in notebook["cells"])
+    collapsed = page.locator(".jp-CodeCell", has=page.locator(".jp-InputPlaceholder"))
+    if expected == 0 or collapsed.count() != expected:
+        failures.append(f"{label}: {collapsed.count()} collapsed solution cells on screen, {expected} in the file")
+        return
+    for index in range(expected):
+        cell = collapsed.nth(index)
+        cell.scroll_into_view_if_needed()
+        outputs = cell.locator(".jp-OutputArea-output")
+        if any(outputs.nth(j).is_visible() for j in range(outputs.count())):
+            failures.append(f"{label}: solution {index + 1} shows its output before the student opens it")
+
+
 def check_notebook(page, base, name, failures, timings):
     url = f"{base}/lab/tree/notebooks/{name}?reset"
     page.goto(url)
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60_000)
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
     time.sleep(1)
+    check_solutions_collapsed(page, name, failures)
     code_cells = page.locator(".jp-CodeCell")
     # Cells whose input is collapsed (exercise solutions) show no prompt, so count the unrun
     # ones: a visible prompt that is still "[ ]".
@@ -201,6 +223,8 @@ def check_markdown_opens_as_notebook(page, base, name, failures):
     page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}.md.png"))
     if not opened_as_notebook:
         failures.append(f"{name}: double click did not open it as a notebook")
+        return
+    check_solutions_collapsed(page, name.replace(".md", ".ipynb"), failures, label=name)
 
 
 def main():

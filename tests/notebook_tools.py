@@ -28,8 +28,10 @@ def normalise(notebook):
     """Strip what changes from run to run without meaning anything.
 
     Cell ids become their position, timing metadata and saved widget state go
-    (model ids are random; a widget needs a live kernel anyway), and the
-    interpreter's patch version is dropped from ``language_info``.
+    (model ids are random; a widget needs a live kernel anyway), the
+    interpreter's patch version is dropped from ``language_info``, and
+    consecutive prints to the same stream become one output (where the kernel
+    splits them depends on timing).
     """
     notebook.metadata.pop("widgets", None)
     notebook.metadata.pop("jupytext", None)
@@ -39,11 +41,26 @@ def normalise(notebook):
         cell["id"] = f"cell-{index:03d}"
         for key in VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
+        if "outputs" in cell:
+            cell["outputs"] = coalesce_streams(cell["outputs"])
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_MIME, None)
             if "metadata" in output:
                 output["metadata"] = {k: v for k, v in output["metadata"].items() if k != WIDGET_MIME}
     return notebook
+
+
+def coalesce_streams(outputs):
+    """Merge runs of stream outputs with the same name (stdout, stderr) into one."""
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream" and previous.get("name") == output.get("name")):
+            previous["text"] = "".join(previous["text"]) + "".join(output["text"])
+        else:
+            merged.append(output)
+    return merged
 
 
 def execute(source):

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from notebook_tools import input_mismatches
+from notebook_tools import coalesce_streams, input_mismatches
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.md"))
@@ -21,3 +21,16 @@ def test_md_and_ipynb_inputs_match(source):
 def test_every_ipynb_has_its_md():
     orphans = [p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if not p.with_suffix(".md").exists()]
     assert orphans == []
+
+
+def test_stored_outputs_merge_split_prints():
+    """Where the kernel splits a cell's prints depends on timing; the stored .ipynb must not."""
+    outputs = [{"output_type": "stream", "name": "stdout", "text": "a\n"},
+               {"output_type": "stream", "name": "stdout", "text": ["b\n", "c\n"]},
+               {"output_type": "stream", "name": "stderr", "text": "warn\n"},
+               {"output_type": "display_data", "data": {}, "metadata": {}},
+               {"output_type": "stream", "name": "stdout", "text": "d\n"}]
+    merged = coalesce_streams(outputs)
+    assert [(o["output_type"], o.get("name")) for o in merged] == [
+        ("stream", "stdout"), ("stream", "stderr"), ("display_data", None), ("stream", "stdout")]
+    assert merged[0]["text"] == "a\nb\nc\n"
