@@ -22,13 +22,16 @@ from nbclient.exceptions import CellExecutionError
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled")
+# What a stored explorer shows until its cell runs (instead of the widget's repr).
+WIDGET_PLACEHOLDER = "[explorer: run this cell to get its controls; widgets need a running kernel]"
 
 
 def normalise(notebook):
     """Strip what changes from run to run without meaning anything.
 
     Cell ids become their position, timing metadata and saved widget state go
-    (model ids are random; a widget needs a live kernel anyway), the
+    (model ids are random; a widget needs a live kernel anyway: its stored
+    output becomes a one-line hint to run the cell), the
     interpreter's patch version is dropped from ``language_info``, and
     consecutive prints to the same stream become one output (where the kernel
     splits them depends on timing).
@@ -44,7 +47,8 @@ def normalise(notebook):
         if "outputs" in cell:
             cell["outputs"] = coalesce_streams(cell["outputs"])
         for output in cell.get("outputs", []):
-            output.get("data", {}).pop(WIDGET_MIME, None)
+            if output.get("data", {}).pop(WIDGET_MIME, None) is not None:
+                output["data"]["text/plain"] = WIDGET_PLACEHOLDER
             if "metadata" in output:
                 output["metadata"] = {k: v for k, v in output["metadata"].items() if k != WIDGET_MIME}
     return notebook

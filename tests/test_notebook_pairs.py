@@ -1,9 +1,10 @@
 """Every notebook is a pair whose .md (source) and .ipynb (executed) have the same inputs."""
 
+import json
 from pathlib import Path
 
 import pytest
-from notebook_tools import coalesce_streams, input_mismatches
+from notebook_tools import WIDGET_PLACEHOLDER, coalesce_streams, input_mismatches
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.md"))
@@ -34,3 +35,13 @@ def test_stored_outputs_merge_split_prints():
     assert [(o["output_type"], o.get("name")) for o in merged] == [
         ("stream", "stdout"), ("stream", "stderr"), ("display_data", None), ("stream", "stdout")]
     assert merged[0]["text"] == "a\nb\nc\n"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
+def test_stored_explorers_show_a_hint_not_a_repr(source):
+    """Opened without a kernel, an explorer's stored output tells the student to run it."""
+    notebook = json.loads(source.with_suffix(".ipynb").read_text())
+    texts = ["".join(output.get("data", {}).get("text/plain", ""))
+             for cell in notebook["cells"] for output in cell.get("outputs", [])]
+    assert WIDGET_PLACEHOLDER in texts
+    assert not [text for text in texts if text.startswith("interactive(")]
