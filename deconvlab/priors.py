@@ -14,6 +14,8 @@ from ._checks import as_count, as_kernel, as_number, as_signal, check_mode
 from .inverse import quantize
 from .operators import check_problem, convolve, convolve_adjoint, solution_length
 
+EPS = np.finfo(float).eps
+
 
 def _masked_circular_model(n, k, mode):
     """The circular problem of length ``N`` that contains ``mode`` exactly.
@@ -49,6 +51,8 @@ def tv(y, h, lam, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_inf
         ``|g_j| <= lam (1 + tol)`` for every jump not in the set and
         ``|g_j + lam sign(z_j)| <= tol lam`` for those in it (``g`` the gradient of the data term
         with respect to the jump heights). Fast when the solution has few jumps.
+        The active-set steps need full column rank; where they lose it (``valid`` with more
+        jumps than measurements, a kernel that sums to zero), ``auto`` switches to ADMM.
         ``admm`` (used with ``nonneg``): see :func:`_tv_admm`; slower on very ill-conditioned
         blurs, where it may need tens of thousands of iterations.
     tol : float
@@ -64,15 +68,27 @@ def tv(y, h, lam, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_inf
     tol = as_number(tol, "tol", strictly_positive=True)
     if method not in ("auto", "active-set", "admm"):
         raise ValueError(f"method must be 'auto', 'active-set' or 'admm'; got {method!r}")
-    if method == "auto":
+    automatic = method == "auto"
+    if automatic:
         method = "admm" if nonneg else "active-set"
     if method == "active-set":
         if nonneg:
             raise ValueError("method='active-set' does not handle nonneg=True; use method='admm'")
-        x, info = _tv_active_set(y, h, lam, mode, n, tol, as_count(2000 if max_iter is None else max_iter, "max_iter"))
-    else:
+        try:
+            x, info = _tv_active_set(y, h, lam, mode, n, tol, as_count(2000 if max_iter is None else max_iter, "max_iter"))
+        except _RankDeficient:
+            if not automatic:
+                raise ValueError(
+                    "method='active-set' needs every least-squares step to have full column rank; this problem "
+                    f"(mode={mode!r}, {y.size} measurements for {n} unknowns) does not: use method='admm'") from None
+            method = "admm"
+    if method == "admm":
         x, info = _tv_admm(y, h, lam, mode, n, nonneg, tol, as_count(20000 if max_iter is None else max_iter, "max_iter"))
     return (x, info) if return_info else x
+
+
+class _RankDeficient(Exception):
+    """The active-set method met a rank-deficient least-squares step (see :func:`tv`)."""
 
 
 def _tv_active_set(y, h, lam, mode, n, tol, max_iter):
@@ -102,8 +118,14 @@ def _tv_active_set(y, h, lam, mode, n, tol, max_iter):
         return 0.5 * np.sum((matrix @ coefficients - y) ** 2) + lam * np.sum(np.abs(coefficients[1:]))
 
     def signed_solution(matrix, signs):
-        """Minimiser of the smooth problem with fixed signs: ``M^T M c = M^T y - lam [0; signs]`` (via QR)."""
+        """Minimiser of the smooth problem with fixed signs: ``M^T M c = M^T y - lam [0; signs]`` (via QR).
+
+        Needs ``M`` of full column rank; raises :class:`_RankDeficient` otherwise (more jumps
+        than measurements, or a level the blur cannot see)."""
         Q, R = np.linalg.qr(matrix)
+        diagonal = np.abs(np.diag(R))
+        if matrix.shape[1] > matrix.shape[0] or diagonal.min() <= max(matrix.shape) * EPS * diagonal.max():
+            raise _RankDeficient
         linear = lam * np.r_[0.0, signs]
         return scipy.linalg.solve_triangular(R, Q.T @ y - scipy.linalg.solve_triangular(R, linear, trans="T"))
 

@@ -60,6 +60,14 @@ def difference_matrix(n, order):
     return np.diff(np.eye(n), order, axis=0)
 
 
+def _check_unique(m, n, order):
+    """``||A x - y||^2 + lam^2 ||L x||^2`` has one minimiser only if ``[A; L]`` has rank ``n``:
+    the ``order`` directions ``L`` leaves free need at least ``order`` measurements."""
+    if m < order:
+        raise ValueError(f"order={order} leaves {order} directions free but there are only {m} measurements "
+                         f"for n={n} unknowns: the minimiser is not unique; use order <= {m}")
+
+
 def svd_operator(h, n, mode="full", order=0):
     """Factorise the convolution matrix of ``(h, n, mode)`` once, for many ``lam`` or ``k``.
 
@@ -73,7 +81,12 @@ def svd_operator(h, n, mode="full", order=0):
         U, s, Vt = scipy.linalg.svd(A, full_matrices=False)
         return SVDOperator(U, s, s, Vt.T, 0, mode, n)
     L = difference_matrix(n, order)
+    _check_unique(A.shape[0], n, order)
     Q, R = np.linalg.qr(np.vstack([A, L]))
+    diagonal = np.abs(np.diag(R))
+    if diagonal.min() <= max(A.shape[0] + L.shape[0], n) * np.finfo(float).eps * diagonal.max():
+        raise ValueError(f"the blur ({mode!r}, n={n}) does not see every polynomial of degree < {order}, which "
+                         f"the order-{order} penalty leaves free: the minimiser is not unique; use a lower order")
     U, c, Wt = scipy.linalg.svd(Q[: A.shape[0]], full_matrices=False)
     c = np.minimum(c, 1.0)
     with np.errstate(divide="ignore"):
@@ -127,6 +140,7 @@ def tikhonov(y, h, lam, mode="full", order=0, method="auto", svd=None):
         raise ValueError(f"method must be 'auto', 'dense', 'fft' or 'iterative'; got {method!r}")
     if order >= n:
         raise ValueError(f"order must be < n = {n}; got {order}")
+    _check_unique(y.size, n, order)
     if method == "auto":
         if svd is not None:
             method = "dense"

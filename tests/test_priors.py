@@ -185,3 +185,18 @@ def test_piecewise_refit_finds_the_true_jumps_where_one_at_a_time_stalls():
 def test_bad_input_names_the_argument(call, error, word):
     with pytest.raises(error, match=word):
         call()
+
+
+def test_tv_with_more_unknowns_than_measurements_switches_to_admm():
+    """valid mode with m = 3 < n = 7: the active-set steps lose rank; auto takes ADMM and still
+    reaches a minimiser, an explicit active-set request says why it cannot."""
+    h = np.array([0.19, 2.48, -0.41, -2.44, 1.80])
+    y = np.array([3.12, -3.79, 3.30])
+    x, info = dl.tv(y, h, 1.0, "valid", return_info=True)
+    assert info["method"] == "admm" and info["converged"]
+    best = dl.tv_objective(x, y, h, 1.0, "valid")
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        assert dl.tv_objective(x + 1e-3 * rng.standard_normal(7), y, h, 1.0, "valid") >= best - 1e-9
+    with pytest.raises(ValueError, match="full column rank"):
+        dl.tv(y, h, 1.0, "valid", method="active-set")

@@ -166,3 +166,13 @@ def test_choose_lambda_with_derivative_regularisation():
 def test_bad_input_names_the_argument(call, error, word):
     with pytest.raises(error, match=word):
         call()
+
+
+def test_tikhonov_without_a_unique_minimiser_says_so():
+    """valid, n = 4, k = 4: one measurement; an order-2 penalty leaves two directions free."""
+    h = np.array([3.1, -0.1, 0.6, 0.1])
+    with pytest.raises(ValueError, match="not unique"):
+        dl.tikhonov(np.array([2.9]), h, 1.0, "valid", order=2)
+    # A kernel that sums to zero cannot see the constant, which an order-1 penalty leaves free.
+    with pytest.raises(ValueError, match="not unique"):
+        dl.tikhonov(np.ones(8), np.array([1.0, -1.0]), 1.0, "circular", order=1)
