@@ -60,12 +60,17 @@ def difference_matrix(n, order):
     return np.diff(np.eye(n), order, axis=0)
 
 
-def _check_unique(m, n, order):
+def _check_unique(m, n, order, h=None, mode=None):
     """``||A x - y||^2 + lam^2 ||L x||^2`` has one minimiser only if ``[A; L]`` has rank ``n``:
-    the ``order`` directions ``L`` leaves free need at least ``order`` measurements."""
+    the ``order`` directions ``L`` leaves free need at least ``order`` measurements, and the
+    constant (free for ``order >= 1``) must be seen: in ``valid`` and ``circular``,
+    ``A 1 = sum(h) 1``. (The dense path also checks the full rank condition.)"""
     if m < order:
         raise ValueError(f"order={order} leaves {order} directions free but there are only {m} measurements "
                          f"for n={n} unknowns: the minimiser is not unique; use order <= {m}")
+    if order >= 1 and mode in ("valid", "circular") and abs(h.sum()) <= h.size * np.finfo(float).eps * np.abs(h).max():
+        raise ValueError(f"h sums to zero, so mode={mode!r} cannot see a constant, which the order-{order} penalty "
+                         "leaves free: the minimiser is not unique; use order=0")
 
 
 def svd_operator(h, n, mode="full", order=0):
@@ -140,7 +145,7 @@ def tikhonov(y, h, lam, mode="full", order=0, method="auto", svd=None):
         raise ValueError(f"method must be 'auto', 'dense', 'fft' or 'iterative'; got {method!r}")
     if order >= n:
         raise ValueError(f"order must be < n = {n}; got {order}")
-    _check_unique(y.size, n, order)
+    _check_unique(y.size, n, order, h, mode)
     if method == "auto":
         if svd is not None:
             method = "dense"

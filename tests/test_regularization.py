@@ -176,3 +176,9 @@ def test_tikhonov_without_a_unique_minimiser_says_so():
     # A kernel that sums to zero cannot see the constant, which an order-1 penalty leaves free.
     with pytest.raises(ValueError, match="not unique"):
         dl.tikhonov(np.ones(8), np.array([1.0, -1.0]), 1.0, "circular", order=1)
+
+
+def test_iterative_tikhonov_refuses_a_zero_sum_kernel_with_a_derivative_penalty():
+    """The check does not depend on the dense factorisation (large n takes the CG path)."""
+    with pytest.raises(ValueError, match="sums to zero"):
+        dl.tikhonov(np.ones(64), np.array([1.0, -2.0, 1.0]), 0.1, "valid", order=1, method="iterative")
