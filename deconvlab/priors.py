@@ -10,9 +10,9 @@ import scipy.fft
 import scipy.linalg
 import scipy.optimize
 
-from ._checks import as_count, as_kernel, as_number, as_signal, check_mode
+from ._checks import as_count, as_number, as_signal
 from .inverse import quantize
-from .operators import check_problem, convolve, convolve_adjoint, solution_length
+from .operators import check_problem, convolve, convolve_adjoint
 
 EPS = np.finfo(float).eps
 
@@ -280,15 +280,12 @@ def richardson_lucy(y, h, iterations, mode="full"):
     guard against division by zero); nothing is clipped. Each step keeps ``x >= 0``
     and the flux ``sum(A^T 1 * x) = sum(y)`` (for ``full``: ``sum(x) sum(h) = sum(y)``).
     """
-    y = as_signal(y, "y")
-    h = as_kernel(h)
+    y, h, n = check_problem(y, h, mode)
     iterations = as_count(iterations, "iterations", minimum=0)
     if np.any(y < 0):
         raise ValueError("y must be >= 0 for Richardson-Lucy (clip the noisy data, e.g. np.maximum(y, 0))")
     if np.any(h < 0):
         raise ValueError("h must be >= 0 for Richardson-Lucy")
-    check_mode(mode)
-    n = solution_length(y.size, h.size, mode)
     weight = convolve_adjoint(np.ones(y.size), h, n, mode)
     weight = np.where(weight > 0, weight, np.inf)
     x = np.full(n, y.sum() / np.sum(np.where(np.isfinite(weight), weight, 0.0)))
@@ -344,10 +341,7 @@ def piecewise_constant_fit(y, h, jumps, mode="full", two_levels=False):
     has its own level. Knowing the true jumps, this is the *oracle*: the best any method
     using the same model can do at that noise. Returns ``(x, residual_norm)``.
     """
-    y = as_signal(y, "y")
-    h = as_kernel(h)
-    check_mode(mode)
-    n = solution_length(y.size, h.size, mode)
+    y, h, n = check_problem(y, h, mode)
     jumps = np.sort(np.asarray(jumps, dtype=float)).ravel()
     if jumps.size and (jumps.min() <= 0 or jumps.max() >= n):
         raise ValueError(f"jumps must lie strictly inside (0, {n}); got {jumps.min()} .. {jumps.max()}")
@@ -399,11 +393,8 @@ def piecewise_refit(y, h, estimate, mode="full", two_levels=True, max_rounds=200
 
     Returns ``(x, jumps)``: the piecewise-constant fit and its jump indices.
     """
-    y = as_signal(y, "y")
-    h = as_kernel(h)
+    y, h, n = check_problem(y, h, mode)
     estimate = as_signal(estimate, "estimate")
-    check_mode(mode)
-    n = solution_length(y.size, h.size, mode)
     if estimate.size != n:
         raise ValueError(f"estimate must have {n} samples for this y, h and mode; got {estimate.size}")
     max_rounds = as_count(max_rounds, "max_rounds")
