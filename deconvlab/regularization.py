@@ -60,7 +60,7 @@ def difference_matrix(n, order):
     return np.diff(np.eye(n), order, axis=0)
 
 
-def _check_unique(m, n, order, h=None, mode=None):
+def _check_unique(m, n, order, h, mode):
     """``||A x - y||^2 + lam^2 ||L x||^2`` has one minimiser only if ``[A; L]`` has rank ``n``:
     the ``order`` directions ``L`` leaves free need at least ``order`` measurements, and the
     constant (free for ``order >= 1``) must be seen: in ``valid`` and ``circular``,
@@ -86,7 +86,7 @@ def svd_operator(h, n, mode="full", order=0):
         U, s, Vt = scipy.linalg.svd(A, full_matrices=False)
         return SVDOperator(U, s, s, Vt.T, 0, mode, n)
     L = difference_matrix(n, order)
-    _check_unique(A.shape[0], n, order)
+    _check_unique(A.shape[0], n, order, h, mode)
     Q, R = np.linalg.qr(np.vstack([A, L]))
     diagonal = np.abs(np.diag(R))
     if diagonal.min() <= max(A.shape[0] + L.shape[0], n) * np.finfo(float).eps * diagonal.max():
