@@ -48,7 +48,7 @@ notebooks: $(STAMP)
 	$(BIN)/python tests/notebook_tools.py execute $(NOTEBOOK_SOURCES)
 	$(BIN)/python tests/notebook_tools.py thumbnails $(NOTEBOOK_SOURCES)
 
-# Drives Debian's Chromium (/usr/bin/chromium) through Playwright against a real JupyterLab.
+# Drives Debian's Chromium (/usr/bin/chromium; CHROMIUM=... for another) through Playwright against a real JupyterLab.
 test-browser: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[browser]"
 	$(BIN)/python -c "import matplotlib.pyplot"  # build matplotlib's font cache before the kernels need it

@@ -116,8 +116,8 @@ def threshold_view(threshold=1e-10, taper=None, noise_std=0.0, seed=0):
     y = add_noise(clean, std=noise_std * np.abs(clean).max(), rng=seed)
     estimate = inverse_filter(y, h, "full", threshold=threshold, taper=taper)
     cutoff = kept_bandwidth(h, threshold, FS, n_fft=y.size)
-    title = (f"threshold {threshold:.0e}, taper {taper or 'none'}, noise {noise_std:g} × max|y|: cut-off {cutoff:.2f} Hz, "
-             f"RMSE {rmse(estimate, x):.2f}")
+    title = (f"threshold {threshold:.0e}, taper {taper or 'none'}, noise {noise_std:g} × max|y|: "
+             f"cut-off {cutoff:.2f} Hz, RMSE {rmse(estimate, x):.2f}")
     return plot_reconstruction(t, x, {"thresholded inverse": estimate}, title=title, ylim=(-1.5, 4.5))
 
 

@@ -1,11 +1,13 @@
 """Build and check the notebook pairs (notebooks/NN_topic.md + NN_topic.ipynb).
 
     python tests/notebook_tools.py execute notebooks/01_convolution.md ...
+    python tests/notebook_tools.py thumbnails notebooks/01_convolution.md ...
 
-re-executes each MyST source top to bottom in a fresh kernel and writes its
-``.ipynb`` normalised (``thumbnails`` then saves one figure per notebook for the README), so that a re-run with no change leaves no git diff except
-where outputs really changed. ``input_mismatches`` is used by
-``tests/test_notebook_pairs.py`` to fail CI when a pair's inputs differ.
+``execute`` re-executes each MyST source top to bottom in a fresh kernel and writes
+its ``.ipynb`` normalised, so that a re-run with no change leaves no git diff except
+where outputs really changed. ``thumbnails`` then saves one figure per notebook for
+the README. ``input_mismatches`` is used by ``tests/test_notebook_pairs.py`` to fail
+CI when a pair's inputs differ.
 """
 
 import base64
@@ -137,5 +139,6 @@ def thumbnail(source, width=480):
 if __name__ == "__main__":
     if len(sys.argv) < 3 or sys.argv[1] not in ("execute", "thumbnails"):
         sys.exit(__doc__)
+    command = execute if sys.argv[1] == "execute" else thumbnail
     for path in sys.argv[2:]:
-        execute(path) if sys.argv[1] == "execute" else thumbnail(path)
+        command(path)
