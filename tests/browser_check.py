@@ -1,14 +1,14 @@
 """The collection in a real JupyterLab, the way students use it (`make test-browser`).
 
 Starts JupyterLab from the running environment on a free loopback port with a random token,
-drives Debian's Chromium (/usr/bin/chromium) with Playwright, and for every notebook
-(notebooks/NN_*.ipynb, found by itself): opens it, checks that the exercise solutions show
-collapsed (no code, no output), clears the stored outputs, runs all cells, waits for the kernel
-to go idle, checks that every cell ran and none shows an error, that every explorer's controls render, and that
-moving one slider of each explorer changes its figure (and how long the redraw took). It also
-opens one paired .md with a double click's default viewer and checks it opens as a notebook,
-solutions collapsed.
-Screenshots go to screenshots/ (git-ignored). JupyterLab is shut down even when a check fails.
+drives Chromium ($CHROMIUM, default Debian's /usr/bin/chromium) with Playwright, and for every
+notebook (notebooks/NN_*.ipynb, found by itself): opens it, checks that the exercise solutions
+show collapsed (no code, no output), clears the stored outputs, runs all cells, waits for the
+kernel to go idle, checks that every cell ran and none shows an error, that every explorer's
+controls render, and that moving one slider of each explorer changes its figure (and how long
+the redraw took). It also opens one paired .md with a double click's default viewer and checks
+it opens as a notebook, solutions collapsed. Screenshots go to screenshots/ (git-ignored).
+JupyterLab is shut down even when a check fails.
 
 Ends with a line "N passed, M failed"; exits non-zero if anything failed.
 """
@@ -43,7 +43,7 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def test_settings(directory):
+def write_test_settings(directory):
     """JupyterLab user settings for the test run only: render every cell (no windowing, so the
     checks see all of them) and no news pop-up."""
     settings = {
@@ -236,7 +236,7 @@ def main():
     failures, timings, checked = [], [], 0
     started = time.time()
     with open(SCREENSHOTS / "jupyterlab.log", "w") as log, tempfile.TemporaryDirectory() as settings_dir:
-        test_settings(settings_dir)
+        write_test_settings(settings_dir)
         lab = start_lab(port, token, log, settings_dir)
         try:
             with sync_playwright() as playwright:
