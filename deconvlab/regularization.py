@@ -19,6 +19,7 @@ normal equations with the FFT-based operator, preconditioned by the circular
 (FFT-diagonal) version of the same problem.
 """
 
+import inspect
 from typing import NamedTuple
 
 import numpy as np
@@ -34,6 +35,8 @@ from .operators import check_problem, convolution_matrix, convolve, convolve_adj
 DENSE_LIMIT = 2048
 #: Relative residual of the normal equations at which conjugate gradients stop.
 CG_RTOL = 1e-10
+# scipy >= 1.12 names cg's relative tolerance ``rtol``; 1.11 (the oldest we support) calls it ``tol``.
+_CG_RTOL_KEYWORD = "rtol" if "rtol" in inspect.signature(cg).parameters else "tol"
 
 
 class SVDOperator(NamedTuple):
@@ -201,7 +204,8 @@ def _tikhonov_cg(y, h, lam, mode, order, n):
                                     dtype=np.float64)
     rhs = convolve_adjoint(y, h, n, mode)
     start = preconditioner @ rhs
-    solution, info = cg(normal, rhs, x0=start, rtol=CG_RTOL, atol=0.0, M=preconditioner, maxiter=20 * n)
+    solution, info = cg(normal, rhs, x0=start, atol=0.0, M=preconditioner, maxiter=20 * n,
+                        **{_CG_RTOL_KEYWORD: CG_RTOL})
     if info != 0:
         raise RuntimeError(f"conjugate gradients did not reach rtol={CG_RTOL} in {info} iterations; increase lam")
     return solution
