@@ -27,7 +27,7 @@ from .regularization import (
     tsvd,
 )
 from .wiener import oracle_nsr, recoverable_bandwidth, wiener
-from .metrics import magnitude_db, overshoot, rise_samples, rmse, snr_db
+from .metrics import above, below, magnitude_db, power_of_ten, overshoot, rise_samples, rmse, snr_db
 from .operators import (
     MODES,
     convolution_matrix,

@@ -86,3 +86,52 @@ def rise_samples(estimate, edge, low, high, half_window):
     if below.size == 0:
         raise ValueError("estimate never falls to 10 % of the jump before the edge")
     return int(above[0] - below[-1])
+
+
+
+def power_of_ten(value):
+    """Write a positive ``value`` as ``"10^-12"`` or ``"4×10^-14"`` (one significant digit).
+
+    Examples
+    --------
+    >>> power_of_ten(1e-12), power_of_ten(4e-14), power_of_ten(10.0)
+    ('10^-12', '4×10^-14', '10^1')
+    """
+    mantissa, exponent = f"{float(value):.0e}".split("e")
+    return f"10^{int(exponent)}" if mantissa == "1" else f"{mantissa}×10^{int(exponent)}"
+
+
+def below(value, bound):
+    """Say that ``value`` is below ``bound``: ``"below 10^-12"``.
+
+    The platform-stable way to print an error that is pure rounding: its digits differ
+    between CPUs (AVX2 and AVX-512 round ``exp`` differently), BLAS thread counts and library
+    versions, but the bound does not. If ``value`` is not below ``bound`` (or is NaN) the
+    result says so and shows the value, so a broken claim is visible in the output.
+
+    Examples
+    --------
+    >>> below(3.3e-16, 1e-12)
+    'below 10^-12'
+    """
+    value = float(value)
+    if value < bound:
+        return f"below {power_of_ten(bound)}"
+    return f"{value:.1e} (NOT below {power_of_ten(bound)})"
+
+
+def above(value, bound):
+    """Say that ``value`` is above ``bound``: ``"above 10^10"`` (``inf`` and NaN count as above).
+
+    For errors whose size is set by amplified rounding (a naive inverse), stable only in
+    order of magnitude. If ``value`` is not above ``bound`` the result says so.
+
+    Examples
+    --------
+    >>> above(2.6e15, 1e10)
+    'above 10^10'
+    """
+    value = float(value)
+    if not value <= bound:
+        return f"above {power_of_ten(bound)}"
+    return f"{value:.1e} (NOT above {power_of_ten(bound)})"

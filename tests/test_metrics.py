@@ -43,3 +43,17 @@ def test_magnitude_db():
     assert dl.magnitude_db([1.0, 0.0])[1] == -np.inf
     with pytest.raises(ValueError, match="reference"):
         dl.magnitude_db([1.0], reference=0)
+
+
+def test_below_and_above_state_bounds_and_flag_a_broken_claim():
+    assert dl.below(3.3e-16, 1e-12) == "below 10^-12"
+    assert dl.below(2e-14, 4e-14) == "below 4×10^-14"
+    assert dl.below(1e-12, 1e-12).startswith("1.0e-12 (NOT below")      # the bound is strict
+    assert "NOT" in dl.below(float("nan"), 1.0)
+    assert dl.above(2.6e15, 1e10) == "above 10^10"
+    assert dl.above(float("inf"), 1.0) == dl.above(float("nan"), 1.0) == "above 10^0"
+    assert dl.above(0.5, 1.0) == "5.0e-01 (NOT above 10^0)"
+
+
+def test_power_of_ten_rounds_to_one_significant_digit():
+    assert [dl.power_of_ten(v) for v in (1e-12, 4.4e-14, 9.6e-3, 10.0)] == ["10^-12", "4×10^-14", "10^-2", "10^1"]
