@@ -15,11 +15,19 @@ export OMP_NUM_THREADS = 1
 export OPENBLAS_NUM_THREADS = 1
 export MKL_NUM_THREADS = 1
 
-.PHONY: help venv lab test unit-tests notebooks test-browser bench clean
+# The perturbation run: every notebook again, with np.exp moved by a few ulps (tests/perturb_exp.py,
+# an IPython startup file in a throw-away IPYTHONDIR), against the same stored outputs.
+PERTURB_DIR := $(abspath build/perturbed-ipython)
+# make test-seeds: every notebook's Checks must hold for these seeds too (the stored outputs use seed 0).
+SEEDS ?= 1,2,3
+
+.PHONY: help venv lab test unit-tests notebooks test-perturbed test-seeds test-browser bench clean
 
 help:
 	@echo "make lab          set up .venv and open JupyterLab on notebooks/"
 	@echo "make test         set up .venv; check notebook pairs, run every notebook (nbval), unit tests"
+	@echo "make test-perturbed  run every notebook with np.exp perturbed by a few ulps; outputs must not change"
+	@echo "make test-seeds   run every notebook with seeds $(SEEDS); every Check must hold"
 	@echo "make notebooks    re-execute every notebooks/NN_*.md and write its .ipynb"
 	@echo "make test-browser open every notebook in JupyterLab in Chromium, run it, move each explorer"
 	@echo "make bench        speed and quality benchmarks (not part of make test)"
@@ -43,6 +51,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q tests/test_notebook_pairs.py
 	$(BIN)/python -m pytest -q $(NBVAL_FLAGS) notebooks
 	$(BIN)/python -m pytest -q tests
+
+test-perturbed: $(STAMP)
+	rm -rf $(PERTURB_DIR) && mkdir -p $(PERTURB_DIR)/profile_default/startup
+	cp tests/perturb_exp.py $(PERTURB_DIR)/profile_default/startup/00-perturb-exp.py
+	IPYTHONDIR=$(PERTURB_DIR) $(BIN)/python -m pytest -q $(NBVAL_FLAGS) notebooks
+
+test-seeds: $(STAMP)
+	$(BIN)/python tests/notebook_tools.py seeds $(SEEDS) $(NOTEBOOK_SOURCES)
 
 notebooks: $(STAMP)
 	$(BIN)/python tests/notebook_tools.py execute $(NOTEBOOK_SOURCES)

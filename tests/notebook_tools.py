@@ -2,11 +2,14 @@
 
     python tests/notebook_tools.py execute notebooks/01_convolution.md ...
     python tests/notebook_tools.py thumbnails notebooks/01_convolution.md ...
+    python tests/notebook_tools.py seeds 1,2,3 notebooks/01_convolution.md ...
 
 ``execute`` re-executes each MyST source top to bottom in a fresh kernel and writes
 its ``.ipynb`` normalised, so that a re-run with no change leaves no git diff except
 where outputs really changed. ``thumbnails`` then saves one figure per notebook for
-the README. ``input_mismatches`` is used by ``tests/test_notebook_pairs.py`` to fail
+the README. ``seeds`` runs each notebook once per seed, the seed injected after the
+cell tagged ``parameters`` (papermill's convention), and fails if any cell (any Check)
+fails: the claims must hold for every seed, not only for the stored one. ``input_mismatches`` is used by ``tests/test_notebook_pairs.py`` to fail
 CI when a pair's inputs differ.
 """
 
@@ -90,6 +93,44 @@ def execute(source):
     return seconds
 
 
+def with_parameters(notebook, **values):
+    """Return a copy of ``notebook`` with a cell setting ``values`` right after its ``parameters`` cell."""
+    notebook = nbformat.from_dict(notebook)
+    tagged = [i for i, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", [])]
+    if len(tagged) != 1:
+        raise ValueError(f"a notebook needs exactly one cell tagged 'parameters'; found {len(tagged)}")
+    source = "\n".join(f"{name} = {value!r}" for name, value in values.items())
+    injected = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    notebook.cells.insert(tagged[0] + 1, injected)
+    return notebook
+
+
+def run_with_seed(source, seed):
+    """Execute ``source`` (.md) with ``seed`` injected; raise ``CellExecutionError`` if a cell fails."""
+    source = Path(source)
+    notebook = with_parameters(jupytext.read(source), seed=seed)
+    started = time.perf_counter()
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(source.parent)}}).execute()
+    print(f"{source.name} with seed={seed}: every cell ran, every Check held ({time.perf_counter() - started:.0f} s)")
+
+
+def run_seeds(seeds, sources):
+    """Run every notebook with every seed; report all failures, then fail if there was one."""
+    failures = []
+    for source in sources:
+        for seed in seeds:
+            try:
+                run_with_seed(source, seed)
+            except CellExecutionError as error:
+                lines = [line for line in str(error).splitlines() if line.strip()]
+                failures.append(f"{Path(source).name} with seed={seed}: {lines[-1] if lines else error}")
+                print(f"FAILED {failures[-1]}", file=sys.stderr)
+    print(f"{len(sources) * len(seeds) - len(failures)} passed, {len(failures)} failed")
+    if failures:
+        sys.exit("\n".join(failures))
+
+
 def _cell_inputs(notebook):
     return [(cell.cell_type, cell.source.strip(), sorted(cell.metadata.get("tags", []))) for cell in notebook.cells]
 
@@ -137,8 +178,11 @@ def thumbnail(source, width=480):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 3 or sys.argv[1] not in ("execute", "thumbnails"):
+    if len(sys.argv) < 3 or sys.argv[1] not in ("execute", "thumbnails", "seeds"):
         sys.exit(__doc__)
+    if sys.argv[1] == "seeds":
+        run_seeds([int(seed) for seed in sys.argv[2].split(",")], sys.argv[3:])
+        sys.exit(0)
     command = execute if sys.argv[1] == "execute" else thumbnail
     for path in sys.argv[2:]:
         command(path)

@@ -102,3 +102,37 @@ def test_lab_settings_open_markdown_as_notebooks(tmp_path):
     assert json.loads(deconvlab.lab_settings.install(tmp_path).read_text())["other"] == {"kept": True}
     assert "deconvlab.lab_settings" in (ROOT / "postBuild").read_text()
     assert "deconvlab.lab_settings" in (ROOT / "Makefile").read_text()
+
+
+def code_cells(source):
+    return [cell for cell in jupytext.read(source).cells if cell.cell_type == "code"]
+
+
+def parsed(cell):
+    """The cell's code as an AST, without IPython magics."""
+    return ast.parse("\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_every_assert_says_what_failed(source):
+    bare = [cell.source.splitlines()[0] for cell in code_cells(source)
+            for node in ast.walk(parsed(cell)) if isinstance(node, ast.Assert) and node.msg is None]
+    assert bare == [], f"asserts without a message in cells starting {bare}"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_one_parameters_cell_sets_the_seed_and_every_draw_uses_it(source):
+    cells = code_cells(source)
+    tagged = [i for i, cell in enumerate(cells) if "parameters" in cell.metadata.get("tags", [])]
+    assert len(tagged) == 1, "exactly one code cell tagged `parameters` (papermill's convention)"
+    assigned = {target.id for node in ast.walk(parsed(cells[tagged[0]])) if isinstance(node, ast.Assign)
+                for target in node.targets if isinstance(target, ast.Name)}
+    assert "seed" in assigned, "the parameters cell sets `seed`"
+    assert tagged[0] <= 2, "the parameters cell comes near the top"
+    code = "\n".join(cell.source for cell in cells)
+    fixed = re.findall(r"rng=\d|default_rng\(\d|np\.random\.seed\(|seed=\d", code)
+    assert fixed == [], f"random draws with a fixed seed instead of `seed`: {fixed}"
+    calls = [node for cell in cells for node in ast.walk(parsed(cell)) if isinstance(node, ast.Call)
+             and getattr(node.func, "attr", "").endswith(("add_noise", "_view"))]
+    unseeded = [ast.unparse(call)[:60] for call in calls if not {"rng", "seed"} & {k.arg for k in call.keywords}]
+    assert unseeded == [], f"draws that fall back to the default seed: {unseeded}"

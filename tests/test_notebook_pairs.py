@@ -45,3 +45,19 @@ def test_stored_explorers_show_a_hint_not_a_repr(source):
              for cell in notebook["cells"] for output in cell.get("outputs", [])]
     assert WIDGET_PLACEHOLDER in texts
     assert not [text for text in texts if text.startswith("interactive(")]
+
+
+def test_seed_is_injected_right_after_the_parameters_cell():
+    import nbformat
+    from notebook_tools import with_parameters
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import numpy"),
+        nbformat.v4.new_code_cell("seed = 0", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("print(seed)")])
+    injected = with_parameters(notebook, seed=7)
+    assert [cell.source for cell in injected.cells] == ["import numpy", "seed = 0", "seed = 7", "print(seed)"]
+    assert len(notebook.cells) == 3, "the original notebook is left alone"
+    untagged = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("seed = 0")])
+    with pytest.raises(ValueError, match="parameters"):
+        with_parameters(untagged, seed=1)
