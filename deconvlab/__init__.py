@@ -3,7 +3,6 @@
 Notebooks write ``import deconvlab as dl``; everything they need is here.
 """
 
-from . import plotting, widgets
 from .inverse import gaussian_cutoff, ideal_lowpass, inverse_filter, kept_bandwidth, quantize
 from .priors import (
     estimate_levels,
@@ -52,3 +51,18 @@ from .signals import (
 )
 
 __version__ = "0.1.0"
+
+# Figures and explorers load matplotlib.pyplot (and ipywidgets): import them on first use, so that
+# `import deconvlab` stays light for scripts and tests that only compute.
+_LAZY_MODULES = ("plotting", "widgets")
+
+
+def __getattr__(name):
+    """Import ``dl.plotting`` and ``dl.widgets`` the first time they are used."""
+    if name in _LAZY_MODULES:
+        import importlib
+
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'deconvlab' has no attribute {name!r}")

@@ -36,3 +36,15 @@ def test_environment_yml_pins_python_minor_version_and_uses_conda_forge():
 def test_binder_installs_the_package():
     post_build = (ROOT / "postBuild").read_text()
     assert "pip install" in post_build and "-e ." in post_build
+
+
+def test_import_deconvlab_does_not_import_pyplot_until_a_figure_is_asked_for():
+    import subprocess
+    import sys
+
+    code = ("import sys, deconvlab as dl\n"
+            "print('matplotlib.pyplot' in sys.modules, 'ipywidgets' in sys.modules)\n"
+            "dl.plotting\n"
+            "print('matplotlib.pyplot' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "False", "True"]
