@@ -33,6 +33,8 @@ from .operators import check_problem, convolution_matrix, convolve, convolve_adj
 
 #: Largest n solved with dense matrices by ``method="auto"``; larger ones go matrix-free.
 DENSE_LIMIT = 2048
+#: Largest n any dense factorisation accepts (an SVD of n = 8000 takes minutes and GBs here).
+DENSE_MAX = 6000
 #: Relative residual of the normal equations at which conjugate gradients stop.
 CG_RTOL = 1e-10
 # scipy >= 1.12 names cg's relative tolerance ``rtol``; 1.11 (the oldest we support) calls it ``tol``.
@@ -52,6 +54,15 @@ class SVDOperator(NamedTuple):
     order: int
     mode: str
     n: int
+    kernel: np.ndarray
+
+
+def _check_dense_size(n, what):
+    """Refuse a dense factorisation that would take minutes and gigabytes (n > DENSE_MAX)."""
+    if n > DENSE_MAX:
+        raise ValueError(f"n = {n} is too large for {what} (a dense SVD: O(n^3) time, O(n^2) memory; the limit is "
+                         f"DENSE_MAX = {DENSE_MAX}): use tikhonov(..., method='iterative') or mode='circular' (FFT), "
+                         "or a shorter signal")
 
 
 def difference_matrix(n, order):
@@ -84,10 +95,11 @@ def svd_operator(h, n, mode="full", order=0):
     h = as_kernel(h)
     n = as_count(n, "n")
     order = as_count(order, "order", minimum=0)
+    _check_dense_size(n, "svd_operator")
     A = convolution_matrix(h, n, mode)
     if order == 0:
         U, s, Vt = scipy.linalg.svd(A, full_matrices=False)
-        return SVDOperator(U, s, s, Vt.T, 0, mode, n)
+        return SVDOperator(U, s, s, Vt.T, 0, mode, n, h.copy())
     L = difference_matrix(n, order)
     _check_unique(A.shape[0], n, order, h, mode)
     Q, R = np.linalg.qr(np.vstack([A, L]))
@@ -100,7 +112,7 @@ def svd_operator(h, n, mode="full", order=0):
     with np.errstate(divide="ignore"):
         gamma = np.where(c < 1.0, c / np.sqrt(1.0 - c**2), np.inf)
     basis = scipy.linalg.solve_triangular(R, Wt.T)
-    return SVDOperator(U, gamma, c, basis, order, mode, n)
+    return SVDOperator(U, gamma, c, basis, order, mode, n, h.copy())
 
 
 def _filter_factors(gamma, lam):
@@ -117,6 +129,8 @@ def _check_svd(svd, y, h, n, mode, order):
     if (svd.n, svd.mode, svd.order, svd.U.shape[0]) != (n, mode, order, y.size):
         raise ValueError(f"svd was computed for n={svd.n}, mode={svd.mode!r}, order={svd.order}, "
                          f"len(y)={svd.U.shape[0]}; this call has n={n}, mode={mode!r}, order={order}, len(y)={y.size}")
+    if not np.array_equal(svd.kernel, h):
+        raise ValueError("svd was computed for a different kernel h: compute it with svd_operator(h, ...) for this one")
     return svd
 
 
@@ -156,6 +170,8 @@ def tikhonov(y, h, lam, mode="full", order=0, method="auto", svd=None):
             method = "fft"
         else:
             method = "dense" if n <= DENSE_LIMIT else "iterative"
+    if svd is not None and method != "dense":
+        raise ValueError(f"svd is used only by method='dense' (or 'auto'); method={method!r} would ignore it")
     if method == "fft":
         if mode != "circular" or order != 0:
             raise ValueError("method='fft' is exact only for mode='circular' and order=0")
@@ -253,8 +269,10 @@ def condition_number(h, n, mode="full"):
 
     ``s_min`` is the smallest of the ``min(m, n)`` singular values. float64 cannot
     resolve ``s_min`` below about ``eps * s_max``, so measured values saturate
-    near 1/eps ~ 4.5e15.
+    near 1/eps ~ 4.5e15. Refuses ``n > DENSE_MAX``.
     """
+    h = as_kernel(h)
+    _check_dense_size(as_count(n, "n"), "condition_number")
     s = scipy.linalg.svd(convolution_matrix(h, n, mode), compute_uv=False)
     return float(s.max() / s.min()) if s.min() > 0 else float("inf")
 

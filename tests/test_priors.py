@@ -180,6 +180,8 @@ def test_piecewise_refit_finds_the_true_jumps_where_one_at_a_time_stalls():
         (lambda: dl.piecewise_constant_fit(np.ones(20), np.ones(3), [0]), ValueError, "jumps"),
         (lambda: dl.piecewise_refit(np.ones(20), np.ones(3), np.ones(5)), ValueError, "estimate"),
         (lambda: dl.estimate_levels([1.0, 2.0], count=0), ValueError, "count"),
+        (lambda: dl.estimate_levels([1.0, 2.0, 2.0], count=3), ValueError, "count"),   # more levels than values
+        (lambda: dl.estimate_levels(np.arange(10.0), count=10**6), ValueError, "count"),
     ],
 )
 def test_bad_input_names_the_argument(call, error, word):

@@ -92,6 +92,29 @@ def test_svd_operator_is_reused_and_checked():
         dl.tsvd(y, h, 3, svd="not an svd")
 
 
+def test_svd_of_another_kernel_or_for_another_method_is_refused():
+    """A factorisation of a different kernel gave a 179 % wrong answer; one passed to a method that
+    cannot use it was silently ignored. Both now raise."""
+    _, h, y = problem()
+    other = dl.svd_operator(h[::-1] * 1.01 + 0.01, 80, "full")
+    for solve in (lambda: dl.tikhonov(y, h, 0.1, svd=other), lambda: dl.tsvd(y, h, 5, svd=other),
+                  lambda: dl.picard(y, h, svd=other), lambda: dl.choose_lambda(y, h, svd=other)):
+        with pytest.raises(ValueError, match="different kernel"):
+            solve()
+    own = dl.svd_operator(h, 80, "full")
+    with pytest.raises(ValueError, match="method='dense'"):
+        dl.tikhonov(y, h, 0.1, method="iterative", svd=own)
+
+
+def test_dense_paths_refuse_a_size_they_cannot_hold():
+    h = np.ones(3) / 3
+    for call in (lambda: dl.svd_operator(h, 10_000), lambda: dl.condition_number(h, 10_000),
+                 lambda: dl.tikhonov(np.ones(10_002), h, 0.1, method="dense"),
+                 lambda: dl.choose_lambda(np.ones(10_002), h)):
+        with pytest.raises(ValueError, match="too large"):
+            call()
+
+
 def test_picard_data():
     _, h, y = problem()
     data = dl.picard(y, h)
