@@ -25,7 +25,7 @@ SEEDS ?= 1,2,3
 
 help:
 	@echo "make lab          set up .venv and open JupyterLab on notebooks/"
-	@echo "make test         set up .venv; check notebook pairs, run every notebook (nbval), unit tests"
+	@echo "make test         set up .venv; ruff, notebook pairs, every notebook (nbval), unit tests and doctests"
 	@echo "make test-perturbed  run every notebook with np.exp perturbed by a few ulps; outputs must not change"
 	@echo "make test-seeds   run every notebook with seeds $(SEEDS); every Check must hold"
 	@echo "make notebooks    re-execute every notebooks/NN_*.md and write its .ipynb"
@@ -48,9 +48,11 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT)
 
 test: $(STAMP)
+	$(BIN)/ruff check deconvlab tests benchmarks
+	$(BIN)/ruff format --check deconvlab tests benchmarks
 	$(BIN)/python -m pytest -q tests/test_notebook_pairs.py
 	$(BIN)/python -m pytest -q $(NBVAL_FLAGS) notebooks
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q tests --doctest-modules deconvlab
 
 test-perturbed: $(STAMP)
 	rm -rf $(PERTURB_DIR) && mkdir -p $(PERTURB_DIR)/profile_default/startup

@@ -31,12 +31,14 @@ def bench_convolve(n=10**6, k=10**3, target=1.5):
     x, h = rng.standard_normal(n), rng.standard_normal(k)
     ok = True
     for mode in ["full", "same", "valid"]:
-        ours = median_seconds(lambda: dl.convolve(x, h, mode))
-        reference = median_seconds(lambda: scipy.signal.fftconvolve(x, h, mode))
+        ours = median_seconds(lambda mode=mode: dl.convolve(x, h, mode))
+        reference = median_seconds(lambda mode=mode: scipy.signal.fftconvolve(x, h, mode))
         ratio = ours / reference
         ok &= ratio <= target
-        print(f"convolve n={n:.0e} k={k:.0e} {mode:>5}: {ours * 1e3:7.1f} ms, "
-              f"fftconvolve {reference * 1e3:7.1f} ms, ratio {ratio:.2f} (target <= {target})")
+        print(
+            f"convolve n={n:.0e} k={k:.0e} {mode:>5}: {ours * 1e3:7.1f} ms, "
+            f"fftconvolve {reference * 1e3:7.1f} ms, ratio {ratio:.2f} (target <= {target})"
+        )
     return ok
 
 
@@ -63,16 +65,18 @@ def bench_tikhonov(n=10**5, sigma=100.0, radius=400, noise=0.01, lam=0.05):
     identity = pylops.Identity(n)
 
     def run_pylops():
-        return regularized_inversion(operator, y, [identity], epsRs=[lam], atol=1e-10, btol=1e-10,
-                                     iter_lim=50_000)
+        return regularized_inversion(operator, y, [identity], epsRs=[lam], atol=1e-10, btol=1e-10, iter_lim=50_000)
 
     theirs, _, iterations, _, _ = run_pylops()
     ours_seconds = median_seconds(lambda: dl.tikhonov(y, h, lam, "full", method="iterative"), repeats=5)
     theirs_seconds = median_seconds(run_pylops, repeats=3)
     ours_error, theirs_error = dl.rmse(ours, x), dl.rmse(theirs, x)
-    print(f"tikhonov full n={n:.0e} k={k} lam={lam}: deconvlab {ours_seconds:6.2f} s RMSE {ours_error:.5f} | "
-          f"PyLops LSQR ({iterations} iterations) {theirs_seconds:6.2f} s RMSE {theirs_error:.5f} | "
-          f"speed-up {theirs_seconds / ours_seconds:.1f}x, |difference| {np.linalg.norm(ours - theirs) / np.linalg.norm(ours):.1e}")
+    print(
+        f"tikhonov full n={n:.0e} k={k} lam={lam}: deconvlab {ours_seconds:6.2f} s RMSE {ours_error:.5f} | "
+        f"PyLops LSQR ({iterations} iterations) {theirs_seconds:6.2f} s RMSE {theirs_error:.5f} | "
+        f"speed-up {theirs_seconds / ours_seconds:.1f}x, "
+        f"|difference| {np.linalg.norm(ours - theirs) / np.linalg.norm(ours):.1e}"
+    )
     return ours_error <= 1.001 * theirs_error and ours_seconds < theirs_seconds
 
 
@@ -153,14 +157,34 @@ def bench_tv(n=10**4, sigma=10.0, noise=0.01, lam=0.2, budget_seconds=120.0):
 
     peers = {
         "pyproximal PrimalDual": lambda callback: PrimalDual(
-            pyproximal.L2(Op=operator, b=y, niter=20), pyproximal.L1(sigma=lam), derivative,
-            x0=np.zeros(n), tau=step, mu=step, niter=10**7, callback=callback),
+            pyproximal.L2(Op=operator, b=y, niter=20),
+            pyproximal.L1(sigma=lam),
+            derivative,
+            x0=np.zeros(n),
+            tau=step,
+            mu=step,
+            niter=10**7,
+            callback=callback,
+        ),
         "PyLops SplitBregman": lambda callback: splitbregman(
-            operator, y, [derivative], niter_outer=10**7, niter_inner=1, mu=mu, epsRL1s=[np.sqrt(lam * mu)],
-            tol=-1.0, callback=callback, iter_lim=30, atol=1e-12, btol=1e-12),
+            operator,
+            y,
+            [derivative],
+            niter_outer=10**7,
+            niter_inner=1,
+            mu=mu,
+            epsRL1s=[np.sqrt(lam * mu)],
+            tol=-1.0,
+            callback=callback,
+            iter_lim=30,
+            atol=1e-12,
+            btol=1e-12,
+        ),
     }
-    print(f"tv full n={n:.0e} k={k} lam={lam}: deconvlab active-set {ours_seconds:.2f} s "
-          f"({info['iterations']} iterations, {info['jumps']} jumps); to 1e-6 relative objective:")
+    print(
+        f"tv full n={n:.0e} k={k} lam={lam}: deconvlab active-set {ours_seconds:.2f} s "
+        f"({info['iterations']} iterations, {info['jumps']} jumps); to 1e-6 relative objective:"
+    )
     ok = True
     for name, solve in peers.items():
         stamps, iterates = run_with_budget(solve, budget_seconds)

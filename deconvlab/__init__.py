@@ -4,6 +4,18 @@ Notebooks write ``import deconvlab as dl``; everything they need is here.
 """
 
 from .inverse import gaussian_cutoff, ideal_lowpass, inverse_filter, kept_bandwidth, quantize
+from .metrics import above, below, magnitude_db, overshoot, power_of_ten, rise_samples, rmse, snr_db
+from .operators import (
+    MODES,
+    convolution_matrix,
+    convolution_operator,
+    convolve,
+    convolve_adjoint,
+    output_length,
+    rfft_frequencies,
+    solution_length,
+    transfer_function,
+)
 from .priors import (
     estimate_levels,
     jumps_of,
@@ -25,19 +37,6 @@ from .regularization import (
     tikhonov,
     tsvd,
 )
-from .wiener import oracle_nsr, recoverable_bandwidth, wiener
-from .metrics import above, below, magnitude_db, power_of_ten, overshoot, rise_samples, rmse, snr_db
-from .operators import (
-    MODES,
-    convolution_matrix,
-    convolution_operator,
-    convolve,
-    convolve_adjoint,
-    output_length,
-    rfft_frequencies,
-    solution_length,
-    transfer_function,
-)
 from .signals import (
     DEFAULT_TRUNCATE,
     add_noise,
@@ -49,6 +48,7 @@ from .signals import (
     square_wave,
     square_wave_harmonics,
 )
+from .wiener import oracle_nsr, recoverable_bandwidth, wiener
 
 __version__ = "0.1.0"
 

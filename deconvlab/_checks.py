@@ -23,9 +23,7 @@ def as_signal(values, name):
         If the array is not 1-D, is empty, or holds NaN or inf.
     """
     array = np.asarray(values)
-    if array.dtype == bool or not (
-        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
-    ):
+    if array.dtype == bool or not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
         if np.issubdtype(array.dtype, np.complexfloating):
             raise TypeError(f"{name} must be real; got a complex array (deconvlab works on real signals)")
         raise TypeError(f"{name} must be an array of real numbers; got dtype {array.dtype}")
@@ -61,9 +59,7 @@ def check_kernel_fits(n, k, mode, n_name="x"):
     ``valid`` and ``circular`` need ``k <= n``; ``full`` and ``same`` accept any length.
     """
     if mode in ("valid", "circular") and k > n:
-        raise ValueError(
-            f"h is longer than {n_name} ({k} > {n}): mode={mode!r} needs len(h) <= len({n_name})"
-        )
+        raise ValueError(f"h is longer than {n_name} ({k} > {n}): mode={mode!r} needs len(h) <= len({n_name})")
 
 
 def as_number(value, name, minimum=None, strictly_positive=False):

@@ -166,7 +166,7 @@ def ideal_lowpass(x, n_bins, n_fft=None):
     n_fft = x.size if n_fft is None else n_fft
     X = scipy.fft.rfft(x, n_fft)
     X[n_bins:] = 0
-    return scipy.fft.irfft(X, n_fft)[:x.size]
+    return scipy.fft.irfft(X, n_fft)[: x.size]
 
 
 def quantize(x, levels):

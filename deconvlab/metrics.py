@@ -77,16 +77,15 @@ def rise_samples(estimate, edge, low, high, half_window):
     ``low + 0.9 (high - low)``, and returns the distance between them.
     """
     estimate = as_signal(estimate, "estimate")
-    segment = estimate[max(edge - half_window, 0):edge + half_window]
+    segment = estimate[max(edge - half_window, 0) : edge + half_window]
     level = (segment - low) / (high - low)
     above = np.flatnonzero(level >= 0.9)
     if above.size == 0:
         raise ValueError("estimate never reaches 90 % of the jump near edge")
-    below = np.flatnonzero(level[:above[0]] <= 0.1)
+    below = np.flatnonzero(level[: above[0]] <= 0.1)
     if below.size == 0:
         raise ValueError("estimate never falls to 10 % of the jump before the edge")
     return int(above[0] - below[-1])
-
 
 
 def power_of_ten(value):

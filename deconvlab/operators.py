@@ -84,7 +84,7 @@ def convolve(x, h, mode="full"):
         return scipy.fft.irfft(scipy.fft.rfft(x) * scipy.fft.rfft(h, x.size), x.size)
     if mode == "same":
         start = _first_full_row(h.size, mode)
-        return scipy.signal.convolve(x, h, mode="full")[start:start + x.size]
+        return scipy.signal.convolve(x, h, mode="full")[start : start + x.size]
     return scipy.signal.convolve(x, h, mode=mode)
 
 
@@ -106,7 +106,7 @@ def convolve_adjoint(y, h, n, mode="full"):
         return scipy.fft.irfft(np.conj(scipy.fft.rfft(h, n)) * scipy.fft.rfft(y), n)
     y_full = np.zeros(n + h.size - 1)
     start = _first_full_row(h.size, mode)
-    y_full[start:start + y.size] = y
+    y_full[start : start + y.size] = y
     return scipy.signal.correlate(y_full, h, mode="valid")
 
 
@@ -125,7 +125,7 @@ def convolution_matrix(h, n, mode="full"):
         return scipy.linalg.circulant(np.concatenate([h, np.zeros(n - h.size)]))
     if mode == "same":
         start = _first_full_row(h.size, mode)
-        return scipy.linalg.convolution_matrix(h, n, "full")[start:start + n]
+        return scipy.linalg.convolution_matrix(h, n, "full")[start : start + n]
     return scipy.linalg.convolution_matrix(h, n, mode)
 
 

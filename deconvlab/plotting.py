@@ -31,8 +31,14 @@ def plot_panels(panels, xlabel, title=None, fs=None, height=2.4, sharex=True, lo
     logy, logx : bool
         Logarithmic y (x) axes.
     """
-    fig, axes = plt.subplots(len(panels), 1, figsize=(FIGURE_WIDTH, height * len(panels) + 0.6),
-                             sharex=sharex, squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        len(panels),
+        1,
+        figsize=(FIGURE_WIDTH, height * len(panels) + 0.6),
+        sharex=sharex,
+        squeeze=False,
+        layout="constrained",
+    )
     for ax, (ylabel, lines) in zip(axes[:, 0], panels):
         for line in lines:
             x, y, label = line[:3]
@@ -74,8 +80,17 @@ def plot_matrices(matrices, title=None):
     return fig
 
 
-def plot_spectra(curves, xlabel="frequency (Hz)", ylabel="magnitude (dB)", markers=(), hlines=(),
-                 title=None, xlim=None, ylim=None, ax=None):
+def plot_spectra(
+    curves,
+    xlabel="frequency (Hz)",
+    ylabel="magnitude (dB)",
+    markers=(),
+    hlines=(),
+    title=None,
+    xlim=None,
+    ylim=None,
+    ax=None,
+):
     """Magnitude spectra in dB on one axis, with optional point markers and reference levels.
 
     Parameters
@@ -200,7 +215,7 @@ def plot_picard(picard_data, filter_factors=None, title=None, ax=None):
     if filter_factors:
         right = ax.twinx()
         for i, (label, factors) in enumerate(filter_factors.items()):
-            line, = right.plot(index, factors, color=f"C{3 + i}", linestyle="--", label=label)
+            (line,) = right.plot(index, factors, color=f"C{3 + i}", linestyle="--", label=label)
             handles.append(line)
             labels.append(label)
         right.set_ylim(-0.05, 1.05)

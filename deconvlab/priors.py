@@ -75,15 +75,20 @@ def tv(y, h, lam, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_inf
         if nonneg:
             raise ValueError("method='active-set' does not handle nonneg=True; use method='admm'")
         try:
-            x, info = _tv_active_set(y, h, lam, mode, n, tol, as_count(2000 if max_iter is None else max_iter, "max_iter"))
+            x, info = _tv_active_set(
+                y, h, lam, mode, n, tol, as_count(2000 if max_iter is None else max_iter, "max_iter")
+            )
         except _RankDeficient:
             if not automatic:
                 raise ValueError(
                     "method='active-set' needs every least-squares step to have full column rank; this problem "
-                    f"(mode={mode!r}, {y.size} measurements for {n} unknowns) does not: use method='admm'") from None
+                    f"(mode={mode!r}, {y.size} measurements for {n} unknowns) does not: use method='admm'"
+                ) from None
             method = "admm"
     if method == "admm":
-        x, info = _tv_admm(y, h, lam, mode, n, nonneg, tol, as_count(20000 if max_iter is None else max_iter, "max_iter"))
+        x, info = _tv_admm(
+            y, h, lam, mode, n, nonneg, tol, as_count(20000 if max_iter is None else max_iter, "max_iter")
+        )
     return (x, info) if return_info else x
 
 
@@ -135,13 +140,15 @@ def _tv_active_set(y, h, lam, mode, n, tol, max_iter):
     active, signs = [], np.zeros(0)
     coefficients = np.array([step_column(0) @ y / (step_column(0) @ step_column(0))])
     converged = False
-    for iteration in range(1, max_iter + 1):
+    for iteration in range(1, max_iter + 1):  # noqa: B007 (reported after the loop)
         matrix = design(active)
         gradient = jump_gradient(matrix @ coefficients - y)
         outside = gradient.copy()
         outside[np.asarray(active, dtype=int) - 1] = 0.0
         worst = int(np.argmax(np.abs(outside)))
-        inside_ok = (not active) or np.max(np.abs(gradient[np.asarray(active) - 1] + lam * signs)) <= tol * max(lam, 1e-300)
+        inside_ok = (not active) or np.max(np.abs(gradient[np.asarray(active) - 1] + lam * signs)) <= tol * max(
+            lam, 1e-300
+        )
         if abs(outside[worst]) <= lam * (1 + tol) and inside_ok:
             converged = True
             break
@@ -178,8 +185,13 @@ def _tv_active_set(y, h, lam, mode, n, tol, max_iter):
     x = np.full(n, coefficients[0])
     for j, height in zip(active, coefficients[1:]):
         x[j:] += height
-    return x, {"method": "active-set", "iterations": iteration, "converged": converged, "jumps": len(active),
-               "final_objective": tv_objective(x, y, h, lam, mode)}
+    return x, {
+        "method": "active-set",
+        "iterations": iteration,
+        "converged": converged,
+        "jumps": len(active),
+        "final_objective": tv_objective(x, y, h, lam, mode),
+    }
 
 
 def _tv_admm(y, h, lam, mode, n, nonneg, tol, max_iter, rho=None):
@@ -212,9 +224,9 @@ def _tv_admm(y, h, lam, mode, n, nonneg, tol, max_iter, rho=None):
     difference[0], difference[-1] = -1.0, 1.0  # (D_c u)[i] = u[i+1] - u[i]
     Dh = scipy.fft.rfft(difference)
     measured = np.zeros(N)
-    measured[start:start + m] = 1.0
+    measured[start : start + m] = 1.0
     y_padded = np.zeros(N)
-    y_padded[start:start + m] = y
+    y_padded[start : start + m] = y
     tv_weight = np.zeros(N)
     tv_weight[: n - 1] = 1.0
     inside = np.zeros(N, dtype=bool)
@@ -254,8 +266,9 @@ def _tv_admm(y, h, lam, mode, n, nonneg, tol, max_iter, rho=None):
         history.append(0.5 * np.sum((measured * Cu - y_padded) ** 2) + lam * np.sum(tv_weight * np.abs(Du)))
         primal = np.sqrt(np.sum((Cu - v) ** 2) + np.sum((Du - z) ** 2) + np.sum((u - w) ** 2))
         dual = rho * norm_K_adjoint(v - v_previous, z - z_previous, w - w_previous)
-        scale_primal = max(np.sqrt(np.sum(Cu**2) + np.sum(Du**2) + np.sum(u**2)),
-                           np.sqrt(np.sum(v**2) + np.sum(z**2) + np.sum(w**2)))
+        scale_primal = max(
+            np.sqrt(np.sum(Cu**2) + np.sum(Du**2) + np.sum(u**2)), np.sqrt(np.sum(v**2) + np.sum(z**2) + np.sum(w**2))
+        )
         scale_dual = rho * norm_K_adjoint(v, z, w)
         if primal <= tol * scale_primal and dual <= tol * scale_dual:
             converged = True
@@ -268,8 +281,15 @@ def _tv_admm(y, h, lam, mode, n, nonneg, tol, max_iter, rho=None):
                 rho /= 2.0
                 a, b, c = a * 2.0, b * 2.0, c * 2.0
     x = w[:n].copy()
-    return x, {"method": "admm", "iterations": iteration, "objective": np.array(history), "primal_residual": primal,
-               "dual_residual": dual, "converged": converged, "final_objective": tv_objective(x, y, h, lam, mode)}
+    return x, {
+        "method": "admm",
+        "iterations": iteration,
+        "objective": np.array(history),
+        "primal_residual": primal,
+        "dual_residual": dual,
+        "converged": converged,
+        "final_objective": tv_objective(x, y, h, lam, mode),
+    }
 
 
 def richardson_lucy(y, h, iterations, mode="full"):
@@ -418,7 +438,9 @@ def piecewise_refit(y, h, estimate, mode="full", two_levels=True, max_rounds=200
         moves = _joint_moves(jumps.size)
         for _ in range(max_rounds):
             candidates = jumps[None, :] + moves
-            valid = np.all(np.diff(candidates, axis=1) > 0, axis=1) & np.all((candidates > 0) & (candidates < n), axis=1)
+            valid = np.all(np.diff(candidates, axis=1) > 0, axis=1) & np.all(
+                (candidates > 0) & (candidates < n), axis=1
+            )
             values = [residual(candidate) if ok else np.inf for candidate, ok in zip(candidates, valid)]
             choice = int(np.argmin(values))
             if not values[choice] < best:

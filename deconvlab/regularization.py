@@ -60,9 +60,11 @@ class SVDOperator(NamedTuple):
 def _check_dense_size(n, what):
     """Refuse a dense factorisation that would take minutes and gigabytes (n > DENSE_MAX)."""
     if n > DENSE_MAX:
-        raise ValueError(f"n = {n} is too large for {what} (a dense SVD: O(n^3) time, O(n^2) memory; the limit is "
-                         f"DENSE_MAX = {DENSE_MAX}): use tikhonov(..., method='iterative') or mode='circular' (FFT), "
-                         "or a shorter signal")
+        raise ValueError(
+            f"n = {n} is too large for {what} (a dense SVD: O(n^3) time, O(n^2) memory; the limit is "
+            f"DENSE_MAX = {DENSE_MAX}): use tikhonov(..., method='iterative') or mode='circular' (FFT), "
+            "or a shorter signal"
+        )
 
 
 def difference_matrix(n, order):
@@ -80,11 +82,15 @@ def _check_unique(m, n, order, h, mode):
     constant (free for ``order >= 1``) must be seen: in ``valid`` and ``circular``,
     ``A 1 = sum(h) 1``. (The dense path also checks the full rank condition.)"""
     if m < order:
-        raise ValueError(f"order={order} leaves {order} directions free but there are only {m} measurements "
-                         f"for n={n} unknowns: the minimiser is not unique; use order <= {m}")
+        raise ValueError(
+            f"order={order} leaves {order} directions free but there are only {m} measurements "
+            f"for n={n} unknowns: the minimiser is not unique; use order <= {m}"
+        )
     if order >= 1 and mode in ("valid", "circular") and abs(h.sum()) <= h.size * np.finfo(float).eps * np.abs(h).max():
-        raise ValueError(f"h sums to zero, so mode={mode!r} cannot see a constant, which the order-{order} penalty "
-                         "leaves free: the minimiser is not unique; use order=0")
+        raise ValueError(
+            f"h sums to zero, so mode={mode!r} cannot see a constant, which the order-{order} penalty "
+            "leaves free: the minimiser is not unique; use order=0"
+        )
 
 
 def svd_operator(h, n, mode="full", order=0):
@@ -105,8 +111,10 @@ def svd_operator(h, n, mode="full", order=0):
     Q, R = np.linalg.qr(np.vstack([A, L]))
     diagonal = np.abs(np.diag(R))
     if diagonal.min() <= max(A.shape[0] + L.shape[0], n) * np.finfo(float).eps * diagonal.max():
-        raise ValueError(f"the blur ({mode!r}, n={n}) does not see every polynomial of degree < {order}, which "
-                         f"the order-{order} penalty leaves free: the minimiser is not unique; use a lower order")
+        raise ValueError(
+            f"the blur ({mode!r}, n={n}) does not see every polynomial of degree < {order}, which "
+            f"the order-{order} penalty leaves free: the minimiser is not unique; use a lower order"
+        )
     U, c, Wt = scipy.linalg.svd(Q[: A.shape[0]], full_matrices=False)
     c = np.minimum(c, 1.0)
     with np.errstate(divide="ignore"):
@@ -127,8 +135,10 @@ def _check_svd(svd, y, h, n, mode, order):
     if not isinstance(svd, SVDOperator):
         raise TypeError(f"svd must come from svd_operator; got {type(svd).__name__}")
     if (svd.n, svd.mode, svd.order, svd.U.shape[0]) != (n, mode, order, y.size):
-        raise ValueError(f"svd was computed for n={svd.n}, mode={svd.mode!r}, order={svd.order}, "
-                         f"len(y)={svd.U.shape[0]}; this call has n={n}, mode={mode!r}, order={order}, len(y)={y.size}")
+        raise ValueError(
+            f"svd was computed for n={svd.n}, mode={svd.mode!r}, order={svd.order}, "
+            f"len(y)={svd.U.shape[0]}; this call has n={n}, mode={mode!r}, order={order}, len(y)={y.size}"
+        )
     if not np.array_equal(svd.kernel, h):
         raise ValueError("svd was computed for a different kernel h: compute it with svd_operator(h, ...) for this one")
     return svd
@@ -203,8 +213,9 @@ def _tikhonov_cg(y, h, lam, mode, order, n):
     """Preconditioned CG on ``(A^T A + lam^2 L^T L) x = A^T y`` (see :func:`tikhonov`)."""
     normal = LinearOperator(
         (n, n),
-        matvec=lambda v: convolve_adjoint(convolve(v, h, mode), h, n, mode)
-        + lam**2 * _difference_adjoint(np.diff(v, order), order),
+        matvec=lambda v: (
+            convolve_adjoint(convolve(v, h, mode), h, n, mode) + lam**2 * _difference_adjoint(np.diff(v, order), order)
+        ),
         dtype=np.float64,
     )
     # Preconditioner: the same problem made periodic, diagonal in the DFT of length n
@@ -216,12 +227,14 @@ def _tikhonov_cg(y, h, lam, mode, order, n):
     D2 = np.abs(scipy.fft.rfft(np.diff(np.r_[1.0, np.zeros(order)], order) if order else [1.0], n)) ** 2
     symbol = H2 + lam**2 * D2
     symbol = np.maximum(symbol, symbol.max() * 1e-12)  # keep the preconditioner bounded
-    preconditioner = LinearOperator((n, n), matvec=lambda v: scipy.fft.irfft(scipy.fft.rfft(v) / symbol, n),
-                                    dtype=np.float64)
+    preconditioner = LinearOperator(
+        (n, n), matvec=lambda v: scipy.fft.irfft(scipy.fft.rfft(v) / symbol, n), dtype=np.float64
+    )
     rhs = convolve_adjoint(y, h, n, mode)
     start = preconditioner @ rhs
-    solution, info = cg(normal, rhs, x0=start, atol=0.0, M=preconditioner, maxiter=20 * n,
-                        **{_CG_RTOL_KEYWORD: CG_RTOL})
+    solution, info = cg(
+        normal, rhs, x0=start, atol=0.0, M=preconditioner, maxiter=20 * n, **{_CG_RTOL_KEYWORD: CG_RTOL}
+    )
     if info != 0:
         raise RuntimeError(f"conjugate gradients did not reach rtol={CG_RTOL} in {info} iterations; increase lam")
     return solution

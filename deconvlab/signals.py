@@ -58,7 +58,7 @@ def seed_square_wave(fs=200):
     segment = _matlab_round(n / 3)
     x = np.empty(9 * segment)
     for index in range(9):
-        x[index * segment:(index + 1) * segment] = 3.0 if index % 2 else np.finfo(float).eps
+        x[index * segment : (index + 1) * segment] = 3.0 if index % 2 else np.finfo(float).eps
     # MATLAB writes the third segment as (2*round(n/3)+1):n; n == 3*round(n/3) here.
     t = np.arange(1, x.size + 1) / fs
     return t, x

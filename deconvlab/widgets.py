@@ -61,8 +61,10 @@ def naive_view(sigma=2.0, noise_std=0.0, seed=0):
         warnings.simplefilter("ignore", RuntimeWarning)  # the failure is the point here
         estimate = inverse_filter(y, h, "full")
     error = rmse(estimate, x)
-    title = (f"naive division, σ = {sigma:.1f} samples, noise std = {noise_std:g}: "
-             f"RMSE {error:.1e}, max |estimate| {np.max(np.abs(estimate)):.1e}")
+    title = (
+        f"naive division, σ = {sigma:.1f} samples, noise std = {noise_std:g}: "
+        f"RMSE {error:.1e}, max |estimate| {np.max(np.abs(estimate)):.1e}"
+    )
     return plot_reconstruction(t, x, {"FFT(y) / FFT(h)": estimate}, title=title, ylim=(-2, 5))
 
 
@@ -82,10 +84,12 @@ def blur_explorer():
 
     return widgets.interact(
         _show(blur_view),
-        sigma_s=widgets.FloatSlider(value=0.4, min=0.01, max=1.0, step=0.01, description="σ (s)",
-                                    style=LABEL_STYLE, continuous_update=False),
-        noise_std=widgets.FloatLogSlider(value=1e-3, base=10, min=-8, max=0, description="noise std",
-                                         style=LABEL_STYLE, continuous_update=False),
+        sigma_s=widgets.FloatSlider(
+            value=0.4, min=0.01, max=1.0, step=0.01, description="σ (s)", style=LABEL_STYLE, continuous_update=False
+        ),
+        noise_std=widgets.FloatLogSlider(
+            value=1e-3, base=10, min=-8, max=0, description="noise std", style=LABEL_STYLE, continuous_update=False
+        ),
         seed=widgets.fixed(0),
     )
 
@@ -96,10 +100,12 @@ def naive_explorer():
 
     return widgets.interact(
         _show(naive_view),
-        sigma=widgets.FloatSlider(value=2.0, min=0.5, max=6.0, step=0.1, description="σ (samples)",
-                                  style=LABEL_STYLE, continuous_update=False),
-        noise_std=widgets.FloatLogSlider(value=1e-9, base=10, min=-16, max=-1, description="noise std",
-                                         style=LABEL_STYLE, continuous_update=False),
+        sigma=widgets.FloatSlider(
+            value=2.0, min=0.5, max=6.0, step=0.1, description="σ (samples)", style=LABEL_STYLE, continuous_update=False
+        ),
+        noise_std=widgets.FloatLogSlider(
+            value=1e-9, base=10, min=-16, max=-1, description="noise std", style=LABEL_STYLE, continuous_update=False
+        ),
         seed=widgets.fixed(0),
     )
 
@@ -116,8 +122,10 @@ def threshold_view(threshold=1e-10, taper=None, noise_std=0.0, seed=0):
     y = add_noise(clean, std=noise_std * np.abs(clean).max(), rng=seed)
     estimate = inverse_filter(y, h, "full", threshold=threshold, taper=taper)
     cutoff = kept_bandwidth(h, threshold, FS, n_fft=y.size)
-    title = (f"threshold {threshold:.0e}, taper {taper or 'none'}, noise {noise_std:g} × max|y|: "
-             f"cut-off {cutoff:.2f} Hz, RMSE {rmse(estimate, x):.2f}")
+    title = (
+        f"threshold {threshold:.0e}, taper {taper or 'none'}, noise {noise_std:g} × max|y|: "
+        f"cut-off {cutoff:.2f} Hz, RMSE {rmse(estimate, x):.2f}"
+    )
     return plot_reconstruction(t, x, {"thresholded inverse": estimate}, title=title, ylim=(-1.5, 4.5))
 
 
@@ -127,12 +135,24 @@ def threshold_explorer():
 
     return widgets.interact(
         _show(threshold_view),
-        threshold=widgets.FloatLogSlider(value=1e-10, base=10, min=-16, max=-1, description="threshold",
-                                         style=LABEL_STYLE, continuous_update=False),
-        taper=widgets.Dropdown(options=[("none (sharp cut)", None), ("hann", "hann"), ("lanczos", "lanczos")],
-                               value=None, description="taper", style=LABEL_STYLE),
-        noise_std=widgets.FloatLogSlider(value=1e-12, base=10, min=-16, max=-1, description="noise / max|y|",
-                                         style=LABEL_STYLE, continuous_update=False),
+        threshold=widgets.FloatLogSlider(
+            value=1e-10, base=10, min=-16, max=-1, description="threshold", style=LABEL_STYLE, continuous_update=False
+        ),
+        taper=widgets.Dropdown(
+            options=[("none (sharp cut)", None), ("hann", "hann"), ("lanczos", "lanczos")],
+            value=None,
+            description="taper",
+            style=LABEL_STYLE,
+        ),
+        noise_std=widgets.FloatLogSlider(
+            value=1e-12,
+            base=10,
+            min=-16,
+            max=-1,
+            description="noise / max|y|",
+            style=LABEL_STYLE,
+            continuous_update=False,
+        ),
         seed=widgets.fixed(0),
     )
 
@@ -166,10 +186,18 @@ def wiener_explorer():
 
     return widgets.interact(
         _show(wiener_view),
-        noise_std=widgets.FloatLogSlider(value=1e-3, base=10, min=-12, max=-1, description="noise / max|y|",
-                                         style=LABEL_STYLE, continuous_update=False),
-        nsr=widgets.FloatLogSlider(value=1e-7, base=10, min=-30, max=0, description="nsr / gain²",
-                                   style=LABEL_STYLE, continuous_update=False),
+        noise_std=widgets.FloatLogSlider(
+            value=1e-3,
+            base=10,
+            min=-12,
+            max=-1,
+            description="noise / max|y|",
+            style=LABEL_STYLE,
+            continuous_update=False,
+        ),
+        nsr=widgets.FloatLogSlider(
+            value=1e-7, base=10, min=-30, max=0, description="nsr / gain²", style=LABEL_STYLE, continuous_update=False
+        ),
         oracle=widgets.Checkbox(value=False, description="oracle nsr", style=LABEL_STYLE),
         seed=widgets.fixed(0),
     )
@@ -188,8 +216,10 @@ def regularization_view(sigma=3.0, noise_std=1e-3, lam=1e-2, n=256, seed=0):
     data = picard(y, h, "full", svd=operator)
     factors = data.singular_values**2 / (data.singular_values**2 + lam**2)
     estimate = tikhonov(y, h, lam, "full", svd=operator)
-    title = (f"σ = {sigma:.1f} samples, noise {noise_std:g}, λ = {lam:.1e}: "
-             f"{int(np.sum(factors > 0.5))} components kept, RMSE {rmse(estimate, x):.3f}")
+    title = (
+        f"σ = {sigma:.1f} samples, noise {noise_std:g}, λ = {lam:.1e}: "
+        f"{int(np.sum(factors > 0.5))} components kept, RMSE {rmse(estimate, x):.3f}"
+    )
     return plot_regularization_explorer(data, factors, np.arange(n), x, estimate, title)
 
 
@@ -199,12 +229,15 @@ def regularization_explorer():
 
     return widgets.interact(
         _show(regularization_view),
-        sigma=widgets.FloatSlider(value=3.0, min=0.5, max=8.0, step=0.1, description="σ (samples)",
-                                  style=LABEL_STYLE, continuous_update=False),
-        noise_std=widgets.FloatLogSlider(value=1e-3, base=10, min=-10, max=-0.5, description="noise std",
-                                         style=LABEL_STYLE, continuous_update=False),
-        lam=widgets.FloatLogSlider(value=1e-2, base=10, min=-8, max=0, description="λ",
-                                   style=LABEL_STYLE, continuous_update=False),
+        sigma=widgets.FloatSlider(
+            value=3.0, min=0.5, max=8.0, step=0.1, description="σ (samples)", style=LABEL_STYLE, continuous_update=False
+        ),
+        noise_std=widgets.FloatLogSlider(
+            value=1e-3, base=10, min=-10, max=-0.5, description="noise std", style=LABEL_STYLE, continuous_update=False
+        ),
+        lam=widgets.FloatLogSlider(
+            value=1e-2, base=10, min=-8, max=0, description="λ", style=LABEL_STYLE, continuous_update=False
+        ),
         n=widgets.fixed(256),
         seed=widgets.fixed(0),
     )
@@ -238,11 +271,20 @@ def priors_explorer():
 
     return widgets.interact(
         _show(priors_view),
-        method=widgets.Dropdown(options=["TV", "TV + quantize", "TV + joint refit"], value="TV",
-                                description="method", style=LABEL_STYLE),
-        lam=widgets.FloatLogSlider(value=3.0, base=10, min=-1, max=2, description="λ (units)",
-                                   style=LABEL_STYLE, continuous_update=False),
-        noise_std=widgets.FloatLogSlider(value=1e-2, base=10, min=-4, max=-1, description="noise / max|y|",
-                                         style=LABEL_STYLE, continuous_update=False),
+        method=widgets.Dropdown(
+            options=["TV", "TV + quantize", "TV + joint refit"], value="TV", description="method", style=LABEL_STYLE
+        ),
+        lam=widgets.FloatLogSlider(
+            value=3.0, base=10, min=-1, max=2, description="λ (units)", style=LABEL_STYLE, continuous_update=False
+        ),
+        noise_std=widgets.FloatLogSlider(
+            value=1e-2,
+            base=10,
+            min=-4,
+            max=-1,
+            description="noise / max|y|",
+            style=LABEL_STYLE,
+            continuous_update=False,
+        ),
         seed=widgets.fixed(0),
     )

@@ -47,7 +47,9 @@ def wiener(y, h, nsr, mode="full"):
         W = np.where(np.isinf(nsr), 0.0, np.conj(H) / (np.abs(H) ** 2 + np.where(np.isinf(nsr), 1.0, nsr)))
     if np.any(~np.isfinite(W)):
         bins = np.flatnonzero(~np.isfinite(W))
-        raise ValueError(f"nsr is 0 where H is 0 (bins {bins.tolist()[:10]}): the filter is undefined there; use nsr > 0")
+        raise ValueError(
+            f"nsr is 0 where H is 0 (bins {bins.tolist()[:10]}): the filter is undefined there; use nsr > 0"
+        )
     return scipy.fft.irfft(W * scipy.fft.rfft(y_c), n_fft)[:n]
 
 

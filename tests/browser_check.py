@@ -31,8 +31,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "screenshots"
 # Debian's Chromium by default; CHROMIUM=/usr/bin/google-chrome (e.g. on GitHub's Ubuntu runners) also works.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 RUN_TIMEOUT_S = 240
 REDRAW_TIMEOUT_S = 30
 
@@ -67,12 +75,26 @@ def shut_down_kernels(base, token):
 
 def start_lab(port, token, log, settings_dir):
     jupyter = Path(sys.executable).with_name("jupyter")
-    command = [str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-               "--ServerApp.port_retries=0", "--allow-root", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
-               "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    environment = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
-                       JUPYTERLAB_SETTINGS_DIR=str(settings_dir),
-                       JUPYTERLAB_WORKSPACES_DIR=str(Path(settings_dir) / "workspaces"))
+    command = [
+        str(jupyter),
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--allow-root",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={ROOT}",
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    environment = dict(
+        os.environ,
+        OMP_NUM_THREADS="1",
+        OPENBLAS_NUM_THREADS="1",
+        JUPYTERLAB_SETTINGS_DIR=str(settings_dir),
+        JUPYTERLAB_WORKSPACES_DIR=str(Path(settings_dir) / "workspaces"),
+    )
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=environment)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -81,7 +103,7 @@ def start_lab(port, token, log, settings_dir):
                 return process
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError("JupyterLab exited during start-up; see screenshots/jupyterlab.log")
+                raise RuntimeError("JupyterLab exited during start-up; see screenshots/jupyterlab.log") from None
             time.sleep(0.5)
     raise RuntimeError("JupyterLab did not answer within 60 s")
 
@@ -167,7 +189,7 @@ def check_notebook(page, base, name, failures, timings):
     if unrun.count() == 0 or page.locator(".jp-OutputArea-output").count():
         failures.append(f"{name}: clearing the stored outputs did not work")
         return
-    for attempt in range(3):  # a kernel that is still starting can drop the first request
+    for _attempt in range(3):  # a kernel that is still starting can drop the first request
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
         page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).first.click()
         time.sleep(3)
@@ -204,7 +226,9 @@ def check_notebook(page, base, name, failures, timings):
         while figure_of(interact) == before and time.time() - started < REDRAW_TIMEOUT_S:
             time.sleep(0.05)
         if figure_of(interact) == before:
-            failures.append(f"{name}: moving the first slider of explorer {index} ({old} -> {new}) left the figure unchanged")
+            failures.append(
+                f"{name}: moving the first slider of explorer {index} ({old} -> {new}) left the figure unchanged"
+            )
         else:
             timings.append((name, time.time() - started))
     page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}.png"))
@@ -268,7 +292,8 @@ def main():
     for failure in failures:
         print("FAILED:", failure)
     print(f"screenshots in {SCREENSHOTS.relative_to(ROOT)}/, whole run {time.time() - started:.0f} s")
-    print(f"{checked - len({f.split(':')[0] for f in failures})} passed, {len({f.split(':')[0] for f in failures})} failed")
+    failed = len({f.split(":")[0] for f in failures})
+    print(f"{checked - failed} passed, {failed} failed")
     return 1 if failures else 0
 
 

@@ -9,8 +9,8 @@ its ``.ipynb`` normalised, so that a re-run with no change leaves no git diff ex
 where outputs really changed. ``thumbnails`` then saves one figure per notebook for
 the README. ``seeds`` runs each notebook once per seed, the seed injected after the
 cell tagged ``parameters`` (papermill's convention), and fails if any cell (any Check)
-fails: the claims must hold for every seed, not only for the stored one. ``input_mismatches`` is used by ``tests/test_notebook_pairs.py`` to fail
-CI when a pair's inputs differ.
+fails: the claims must hold for every seed, not only for the stored one.
+``input_mismatches`` is used by ``tests/test_notebook_pairs.py`` to fail CI when a pair's inputs differ.
 """
 
 import base64
@@ -64,8 +64,12 @@ def coalesce_streams(outputs):
     merged = []
     for output in outputs:
         previous = merged[-1] if merged else None
-        if (output.get("output_type") == "stream" and previous is not None
-                and previous.get("output_type") == "stream" and previous.get("name") == output.get("name")):
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
             previous["text"] = "".join(previous["text"]) + "".join(output["text"])
         else:
             merged.append(output)
@@ -77,8 +81,9 @@ def execute(source):
     source = Path(source)
     notebook = jupytext.read(source)
     started = time.perf_counter()
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(source.parent)}})
+    client = NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(source.parent)}}
+    )
     try:
         client.execute()
     except CellExecutionError:
@@ -110,8 +115,9 @@ def run_with_seed(source, seed):
     source = Path(source)
     notebook = with_parameters(jupytext.read(source), seed=seed)
     started = time.perf_counter()
-    NotebookClient(notebook, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(source.parent)}}).execute()
+    NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(source.parent)}}
+    ).execute()
     print(f"{source.name} with seed={seed}: every cell ran, every Check held ({time.perf_counter() - started:.0f} s)")
 
 

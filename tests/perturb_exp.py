@@ -3,7 +3,8 @@
 Replaces ``numpy.exp`` by a wrapper that moves every finite, non-zero float64 result by a few
 units in the last place, with a fixed pseudo-random pattern: the kind of difference an
 AVX-512 ``exp`` makes against an AVX2 one. A notebook whose stored outputs survive this
-tells the same story on any CPU. Injected by the test tooling only (``make test-perturbed``; ``tests/test_perturbation.py`` checks it).
+tells the same story on any CPU. Injected by the test tooling only (``make test-perturbed``;
+``tests/test_perturbation.py`` checks it).
 """
 
 import numpy as _np

@@ -73,7 +73,9 @@ def imported_modules(source):
 
 def test_every_notebook_import_is_satisfied_by_environment_yml():
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    packages = {re.split(r"[<>=! ]", d, maxsplit=1)[0].lower() for d in environment["dependencies"] if isinstance(d, str)}
+    packages = {
+        re.split(r"[<>=! ]", d, maxsplit=1)[0].lower() for d in environment["dependencies"] if isinstance(d, str)
+    }
     used = set().union(*(imported_modules(source) for source in SOURCES))
     assert {"numpy", "deconvlab"} <= used
     for module in sorted(used):
@@ -115,8 +117,12 @@ def parsed(cell):
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_every_assert_says_what_failed(source):
-    bare = [cell.source.splitlines()[0] for cell in code_cells(source)
-            for node in ast.walk(parsed(cell)) if isinstance(node, ast.Assert) and node.msg is None]
+    bare = [
+        cell.source.splitlines()[0]
+        for cell in code_cells(source)
+        for node in ast.walk(parsed(cell))
+        if isinstance(node, ast.Assert) and node.msg is None
+    ]
     assert bare == [], f"asserts without a message in cells starting {bare}"
 
 
@@ -125,14 +131,23 @@ def test_one_parameters_cell_sets_the_seed_and_every_draw_uses_it(source):
     cells = code_cells(source)
     tagged = [i for i, cell in enumerate(cells) if "parameters" in cell.metadata.get("tags", [])]
     assert len(tagged) == 1, "exactly one code cell tagged `parameters` (papermill's convention)"
-    assigned = {target.id for node in ast.walk(parsed(cells[tagged[0]])) if isinstance(node, ast.Assign)
-                for target in node.targets if isinstance(target, ast.Name)}
+    assigned = {
+        target.id
+        for node in ast.walk(parsed(cells[tagged[0]]))
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
     assert "seed" in assigned, "the parameters cell sets `seed`"
     assert tagged[0] <= 2, "the parameters cell comes near the top"
     code = "\n".join(cell.source for cell in cells)
     fixed = re.findall(r"rng=\d|default_rng\(\d|np\.random\.seed\(|seed=\d", code)
     assert fixed == [], f"random draws with a fixed seed instead of `seed`: {fixed}"
-    calls = [node for cell in cells for node in ast.walk(parsed(cell)) if isinstance(node, ast.Call)
-             and getattr(node.func, "attr", "").endswith(("add_noise", "_view"))]
+    calls = [
+        node
+        for cell in cells
+        for node in ast.walk(parsed(cell))
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "").endswith(("add_noise", "_view"))
+    ]
     unseeded = [ast.unparse(call)[:60] for call in calls if not {"rng", "seed"} & {k.arg for k in call.keywords}]
     assert unseeded == [], f"draws that fall back to the default seed: {unseeded}"

@@ -94,10 +94,10 @@ def test_tapers_reduce_overshoot():
 
 def test_quantize_snaps_to_nearest_level():
     np.testing.assert_array_equal(dl.quantize([-0.2, 1.4, 1.6, 9], [0, 3]), [0, 0, 3, 3])
-    np.testing.assert_array_equal(dl.quantize([1.75, 0.25], [3, 0, 0, 0.5]), [0.5, 0])   # ties go to the lower level
+    np.testing.assert_array_equal(dl.quantize([1.75, 0.25], [3, 0, 0, 0.5]), [0.5, 0])  # ties go to the lower level
     rng = np.random.default_rng(3)
     x, levels = rng.normal(size=2000), rng.normal(size=37)
-    dense = levels[np.argmin(np.abs(x[:, None] - levels[None, :]), axis=1)]           # the O(n k) reference
+    dense = levels[np.argmin(np.abs(x[:, None] - levels[None, :]), axis=1)]  # the O(n k) reference
     np.testing.assert_array_equal(dl.quantize(x, levels), dense)
     np.testing.assert_array_equal(dl.quantize([0.4, 0.6], [1.0, 0.0, 0.5]), [0.5, 0.5])
 

@@ -48,7 +48,7 @@ def test_magnitude_db():
 def test_below_and_above_state_bounds_and_flag_a_broken_claim():
     assert dl.below(3.3e-16, 1e-12) == "below 10^-12"
     assert dl.below(2e-14, 4e-14) == "below 4×10^-14"
-    assert dl.below(1e-12, 1e-12).startswith("1.0e-12 (NOT below")      # the bound is strict
+    assert dl.below(1e-12, 1e-12).startswith("1.0e-12 (NOT below")  # the bound is strict
     assert "NOT" in dl.below(float("nan"), 1.0)
     assert dl.above(2.6e15, 1e10) == "above 10^10"
     assert dl.above(float("inf"), 1.0) == dl.above(float("nan"), 1.0) == "above 10^0"

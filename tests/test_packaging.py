@@ -42,9 +42,11 @@ def test_import_deconvlab_does_not_import_pyplot_until_a_figure_is_asked_for():
     import subprocess
     import sys
 
-    code = ("import sys, deconvlab as dl\n"
-            "print('matplotlib.pyplot' in sys.modules, 'ipywidgets' in sys.modules)\n"
-            "dl.plotting\n"
-            "print('matplotlib.pyplot' in sys.modules)")
+    code = (
+        "import sys, deconvlab as dl\n"
+        "print('matplotlib.pyplot' in sys.modules, 'ipywidgets' in sys.modules)\n"
+        "dl.plotting\n"
+        "print('matplotlib.pyplot' in sys.modules)"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False", "True"]

@@ -4,7 +4,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 SNIPPET = Path(__file__).resolve().parent / "perturb_exp.py"
 
 PROBE = """
@@ -20,8 +19,9 @@ print(int(np.abs(ulps).max()), float(np.mean(ulps != 0)), type(np.exp(-3.0)).__n
 
 
 def test_startup_file_moves_exp_by_at_most_three_ulps_and_keeps_types():
-    result = subprocess.run([sys.executable, "-c", PROBE.format(snippet=str(SNIPPET))], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE.format(snippet=str(SNIPPET))], capture_output=True, text=True, check=True
+    )
     max_ulps, share_moved, scalar_type, zero_kept, inf_kept = result.stdout.split()
     assert int(max_ulps) == 3, "the largest move is 3 ulps"
     assert 0.6 < float(share_moved) < 0.95, "most values move (pattern -3..3: 6 of 7 non-zero)"
@@ -31,7 +31,9 @@ def test_startup_file_moves_exp_by_at_most_three_ulps_and_keeps_types():
 
 def test_perturbed_exp_reaches_the_package():
     """The package calls np.exp at call time, so the perturbation reaches its kernels."""
-    code = f"import numpy as np, deconvlab as dl\nbefore = dl.gaussian_kernel(5.0)\nexec(open({str(SNIPPET)!r}).read())\n" \
-           "print(np.array_equal(before, dl.gaussian_kernel(5.0)))"
+    code = (
+        f"import numpy as np, deconvlab as dl\nbefore = dl.gaussian_kernel(5.0)\nexec(open({str(SNIPPET)!r}).read())\n"
+        "print(np.array_equal(before, dl.gaussian_kernel(5.0)))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False", "the perturbed np.exp changed the Gaussian kernel"

@@ -49,8 +49,10 @@ def test_tv_reaches_the_cvxpy_optimum(mode, nonneg):
     lam, n = 0.05, 60
     A = dl.convolution_matrix(h, n, mode)
     variable = cp.Variable(n)
-    problem = cp.Problem(cp.Minimize(0.5 * cp.sum_squares(A @ variable - y) + lam * cp.norm1(cp.diff(variable))),
-                         [variable >= 0] if nonneg else [])
+    problem = cp.Problem(
+        cp.Minimize(0.5 * cp.sum_squares(A @ variable - y) + lam * cp.norm1(cp.diff(variable))),
+        [variable >= 0] if nonneg else [],
+    )
     problem.solve(solver=cp.CLARABEL)
     x = dl.tv(y, h, lam, mode, nonneg=nonneg)
     assert dl.tv_objective(x, y, h, lam, mode) <= problem.value * (1 + 1e-6)
@@ -180,7 +182,7 @@ def test_piecewise_refit_finds_the_true_jumps_where_one_at_a_time_stalls():
         (lambda: dl.piecewise_constant_fit(np.ones(20), np.ones(3), [0]), ValueError, "jumps"),
         (lambda: dl.piecewise_refit(np.ones(20), np.ones(3), np.ones(5)), ValueError, "estimate"),
         (lambda: dl.estimate_levels([1.0, 2.0], count=0), ValueError, "count"),
-        (lambda: dl.estimate_levels([1.0, 2.0, 2.0], count=3), ValueError, "count"),   # more levels than values
+        (lambda: dl.estimate_levels([1.0, 2.0, 2.0], count=3), ValueError, "count"),  # more levels than values
         (lambda: dl.estimate_levels(np.arange(10.0), count=10**6), ValueError, "count"),
     ],
 )

@@ -42,8 +42,9 @@ def test_tikhonov_iterative_equals_stacked_lstsq(mode, order):
 
 def test_tikhonov_fft_is_exact_for_circular():
     _, h, y = problem(mode="circular")
-    np.testing.assert_allclose(dl.tikhonov(y, h, 0.05, "circular", method="fft"),
-                               stacked_lstsq(y, h, 0.05, "circular", 0, 80), atol=1e-11)
+    np.testing.assert_allclose(
+        dl.tikhonov(y, h, 0.05, "circular", method="fft"), stacked_lstsq(y, h, 0.05, "circular", 0, 80), atol=1e-11
+    )
 
 
 def test_matrix_free_path_matches_dense_path_at_n_2000():
@@ -97,8 +98,12 @@ def test_svd_of_another_kernel_or_for_another_method_is_refused():
     cannot use it was silently ignored. Both now raise."""
     _, h, y = problem()
     other = dl.svd_operator(h[::-1] * 1.01 + 0.01, 80, "full")
-    for solve in (lambda: dl.tikhonov(y, h, 0.1, svd=other), lambda: dl.tsvd(y, h, 5, svd=other),
-                  lambda: dl.picard(y, h, svd=other), lambda: dl.choose_lambda(y, h, svd=other)):
+    for solve in (
+        lambda: dl.tikhonov(y, h, 0.1, svd=other),
+        lambda: dl.tsvd(y, h, 5, svd=other),
+        lambda: dl.picard(y, h, svd=other),
+        lambda: dl.choose_lambda(y, h, svd=other),
+    ):
         with pytest.raises(ValueError, match="different kernel"):
             solve()
     own = dl.svd_operator(h, 80, "full")
@@ -108,9 +113,12 @@ def test_svd_of_another_kernel_or_for_another_method_is_refused():
 
 def test_dense_paths_refuse_a_size_they_cannot_hold():
     h = np.ones(3) / 3
-    for call in (lambda: dl.svd_operator(h, 10_000), lambda: dl.condition_number(h, 10_000),
-                 lambda: dl.tikhonov(np.ones(10_002), h, 0.1, method="dense"),
-                 lambda: dl.choose_lambda(np.ones(10_002), h)):
+    for call in (
+        lambda: dl.svd_operator(h, 10_000),
+        lambda: dl.condition_number(h, 10_000),
+        lambda: dl.tikhonov(np.ones(10_002), h, 0.1, method="dense"),
+        lambda: dl.choose_lambda(np.ones(10_002), h),
+    ):
         with pytest.raises(ValueError, match="too large"):
             call()
 

@@ -14,7 +14,9 @@ CONFIG = ROOT / "tests" / "nbval_sanitize.cfg"
 def rules():
     parser = configparser.ConfigParser()
     parser.read(CONFIG)
-    return {section: (re.compile(parser[section]["regex"]), parser[section]["replace"]) for section in parser.sections()}
+    return {
+        section: (re.compile(parser[section]["regex"]), parser[section]["replace"]) for section in parser.sections()
+    }
 
 
 def sanitize(text):
@@ -29,10 +31,10 @@ REPLACED = [
     ("<deconvlab.SVDOperator object at 0x7F3A2B1C>", "<deconvlab.SVDOperator object at 0xADDRESS>"),
 ]
 KEPT = [
-    "<Figure size 1000x540 with 2 Axes>",   # a figure size is not an address
+    "<Figure size 1000x540 with 2 Axes>",  # a figure size is not an address
     "<Figure size 640x480 with 1 Axes>",
     "threshold 1e-10: cut-off 3.40 Hz",
-    "0x1f",                                  # too short to be a pointer
+    "0x1f",  # too short to be a pointer
     "RMSE 0.4 s",
 ]
 

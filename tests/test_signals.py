@@ -17,7 +17,7 @@ def matlab_seed_square_wave():
         nonlocal sq
         if last > sq.size:
             sq = np.concatenate([sq, np.zeros(last - sq.size)])
-        sq[first - 1:last] = value
+        sq[first - 1 : last] = value
 
     assign(1, r, EPS)
     assign(r + 1, 2 * r, 3)
@@ -75,7 +75,7 @@ def test_gaussian_kernel_default_radius_drops_only_tails_below_eps():
     assert h[0] < EPS  # the edge sample is already below eps (relative to the peak, 1)
     assert np.exp(-((radius - 1) ** 2) / (2 * sigma**2)) > EPS / 10
     wider = dl.gaussian_kernel(sigma, radius=3 * radius, normalize=False)
-    dropped = np.concatenate([wider[: 2 * radius], wider[-2 * radius:]])
+    dropped = np.concatenate([wider[: 2 * radius], wider[-2 * radius :]])
     assert dropped.max() < EPS
 
 

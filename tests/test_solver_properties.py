@@ -112,8 +112,10 @@ def test_tv_solution_beats_every_nearby_point(problem, lam, seed):
 
 
 @SETTINGS
-@given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=50),
-       st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=4, unique=True))
+@given(
+    st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=50),
+    st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=4, unique=True),
+)
 def test_quantize_snaps_to_the_nearest_level_and_is_idempotent(values, levels):
     snapped = dl.quantize(np.array(values), levels)
     assert set(np.unique(snapped)) <= set(levels)

@@ -74,7 +74,10 @@ def test_regularization_view_shows_picard_and_reconstruction():
     small = dl.widgets.regularization_view(sigma=3.0, noise_std=1e-3, lam=1e-2)
     large = dl.widgets.regularization_view(sigma=3.0, noise_std=1e-3, lam=1.0)
     assert "components kept" in small.get_suptitle()
-    kept = lambda fig: int(fig.get_suptitle().split(": ")[1].split(" components")[0])
+
+    def kept(fig):
+        return int(fig.get_suptitle().split(": ")[1].split(" components")[0])
+
     assert kept(large) < kept(small)
     names = [c.description for c in dl.widgets.regularization_explorer().widget.children[:-1]]
     assert names == ["σ (samples)", "noise std", "λ"]
