@@ -14,6 +14,7 @@ from .operators import (
     output_length,
     rfft_frequencies,
     solution_length,
+    sparse_convolution_matrix,
     transfer_function,
 )
 from .priors import (

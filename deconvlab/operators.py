@@ -14,6 +14,7 @@ import numpy as np
 import scipy.fft
 import scipy.linalg
 import scipy.signal
+import scipy.sparse
 from scipy.sparse.linalg import LinearOperator
 
 from ._checks import MODES, as_count, as_kernel, as_signal, check_kernel_fits, check_mode
@@ -25,6 +26,7 @@ __all__ = [
     "convolve",
     "convolve_adjoint",
     "convolution_matrix",
+    "sparse_convolution_matrix",
     "convolution_operator",
     "transfer_function",
     "rfft_frequencies",
@@ -127,6 +129,34 @@ def convolution_matrix(h, n, mode="full"):
         start = _first_full_row(h.size, mode)
         return scipy.linalg.convolution_matrix(h, n, "full")[start : start + n]
     return scipy.linalg.convolution_matrix(h, n, mode)
+
+
+def sparse_convolution_matrix(h, n, mode="full"):
+    """:func:`convolution_matrix` as a ``scipy.sparse`` CSR matrix: ``k`` diagonals (``2k`` for
+    ``circular``, whose diagonals wrap), O(n k) memory instead of O(n^2).
+
+    ``A[i, j] = h[i + s - j]`` for the rows ``s .. s + m - 1`` of the full convolution that ``mode``
+    keeps (see :func:`output_length`); circular: ``A[i, j] = h[(i - j) mod n]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = sparse_convolution_matrix([1.0, 2.0, 3.0], 5, "same")
+    >>> bool(np.array_equal(A.toarray(), convolution_matrix([1.0, 2.0, 3.0], 5, "same")))
+    True
+    """
+    h = as_kernel(h)
+    n = as_count(n, "n")
+    check_mode(mode)
+    check_kernel_fits(n, h.size, mode, n_name="the signal (n)")
+    k = h.size
+    if mode == "circular":
+        offsets = [-d for d in range(k)] + [n - d for d in range(1, k)]
+        values = list(h) + list(h[1:])
+        return scipy.sparse.diags(values, offsets, shape=(n, n), format="csr")
+    full = scipy.sparse.diags(list(h), [-d for d in range(k)], shape=(n + k - 1, n), format="csr")
+    start = {"full": 0, "same": (k - 1) // 2, "valid": k - 1}[mode]
+    return full[start : start + output_length(n, k, mode)]
 
 
 def convolution_operator(h, n, mode="full"):

@@ -20,16 +20,18 @@ normal equations with the FFT-based operator, preconditioned by the circular
 """
 
 import inspect
+import warnings
 from typing import NamedTuple
 
 import numpy as np
 import scipy.fft
 import scipy.linalg
 import scipy.optimize
-from scipy.sparse.linalg import LinearOperator, cg
+import scipy.sparse
+from scipy.sparse.linalg import LinearOperator, cg, spsolve
 
 from ._checks import as_count, as_kernel, as_number, as_signal
-from .operators import check_problem, convolution_matrix, convolve, convolve_adjoint
+from .operators import check_problem, convolution_matrix, convolve, convolve_adjoint, sparse_convolution_matrix
 
 #: Largest n solved with dense matrices by ``method="auto"``; larger ones go matrix-free.
 DENSE_LIMIT = 2048
@@ -156,20 +158,40 @@ def tikhonov(y, h, lam, mode="full", order=0, method="auto", svd=None):
     lam : float
         Regularisation weight, >= 0. With ``order = 0`` the solution damps the
         singular component ``i`` by the filter factor ``s_i^2 / (s_i^2 + lam^2)``.
-    method : "auto", "dense", "fft" or "iterative"
+    method : "auto", "dense", "fft", "iterative" or "sparse"
         ``dense``: the factorisation of :func:`svd_operator` (reused if passed as
         ``svd``). ``fft``: exact diagonalisation, only for ``mode="circular"``
         and ``order=0``. ``iterative``: conjugate gradients on the normal
         equations ``(A^T A + lam^2 L^T L) x = A^T y`` with FFT-based products,
         preconditioned by the circular problem, stopped at a relative residual
-        of ``CG_RTOL`` (1e-10). ``auto`` takes ``fft`` where it applies, else
-        ``dense`` up to ``DENSE_LIMIT`` unknowns, else ``iterative``.
+        of ``CG_RTOL`` (1e-10); it warns when that residual cannot vouch for the
+        solution (condition number x CG_RTOL > 1e-4) and raises if CG does not
+        converge. ``sparse``: a direct sparse LU of the augmented system
+        ``[[I, A], [A^T, -lam^2 L^T L]] [r; x] = [y; 0]``, exact to about
+        cond(A) x eps, O(n k) memory. ``auto`` takes ``fft`` where it applies, else
+        ``dense`` up to ``DENSE_LIMIT`` unknowns, else ``iterative`` where its
+        stopping rule vouches for the solution and ``sparse`` where it does not
+        (small ``lam``).
+
+    Raises
+    ------
+    ValueError
+        Bad input (named), a factorisation ``svd`` of another problem, a
+        minimiser that is not unique, or a dense solve above ``DENSE_MAX``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.r_[np.zeros(20), np.ones(20)]
+    >>> h = np.array([0.25, 0.5, 0.25])
+    >>> bool(np.allclose(tikhonov(convolve(x, h), h, 0.0), x))
+    True
     """
     y, h, n = check_problem(y, h, mode)
     lam = as_number(lam, "lam", minimum=0.0)
     order = as_count(order, "order", minimum=0)
-    if method not in ("auto", "dense", "fft", "iterative"):
-        raise ValueError(f"method must be 'auto', 'dense', 'fft' or 'iterative'; got {method!r}")
+    if method not in ("auto", "dense", "fft", "iterative", "sparse"):
+        raise ValueError(f"method must be 'auto', 'dense', 'fft', 'iterative' or 'sparse'; got {method!r}")
     if order >= n:
         raise ValueError(f"order must be < n = {n}; got {order}")
     _check_unique(y.size, n, order, h, mode)
@@ -178,8 +200,11 @@ def tikhonov(y, h, lam, mode="full", order=0, method="auto", svd=None):
             method = "dense"
         elif mode == "circular" and order == 0:
             method = "fft"
-        else:
-            method = "dense" if n <= DENSE_LIMIT else "iterative"
+        elif n <= DENSE_LIMIT:
+            method = "dense"
+        else:  # CG where its stopping rule vouches for the solution, else a direct sparse solve
+            trusted = _normal_condition(_circular_symbol(h, lam, mode, order, n)) * CG_RTOL <= 1e-4
+            method = "iterative" if trusted else "sparse"
     if svd is not None and method != "dense":
         raise ValueError(f"svd is used only by method='dense' (or 'auto'); method={method!r} would ignore it")
     if method == "fft":
@@ -193,6 +218,8 @@ def tikhonov(y, h, lam, mode="full", order=0, method="auto", svd=None):
         return scipy.fft.irfft(X, n)
     if method == "iterative":
         return _tikhonov_cg(y, h, lam, mode, order, n)
+    if method == "sparse":
+        return _tikhonov_sparse(y, h, lam, mode, order, n)
     operator = _check_svd(svd, y, h, n, mode, order)
     if lam == 0 and np.any(operator.gamma == 0):
         raise ValueError("lam = 0 with a rank-deficient problem: use lam > 0 (or tsvd)")
@@ -209,6 +236,62 @@ def _difference_adjoint(v, order):
     return v
 
 
+def _tikhonov_sparse(y, h, lam, mode, order, n):
+    """The exact minimiser by a sparse LU of the augmented system (``r = y - A x`` the residual)
+
+        [[I, A], [A^T, -lam^2 L^T L]] [r; x] = [y; 0],
+
+    whose condition number is about cond(A), not cond(A)^2 like the normal equations'. O(n k) memory
+    for a kernel of k taps (SuperLU's fill-in stays within the band)."""
+    A = sparse_convolution_matrix(h, n, mode)
+    m = A.shape[0]
+    L = scipy.sparse.eye(n, format="csr")
+    for _ in range(order):
+        L = L[1:] - L[:-1]
+    system = scipy.sparse.bmat([[scipy.sparse.eye(m), A], [A.T, -(lam**2) * (L.T @ L)]], format="csc")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", scipy.sparse.linalg.MatrixRankWarning)
+        try:
+            solution = spsolve(system, np.concatenate([y, np.zeros(n)]))
+        except scipy.sparse.linalg.MatrixRankWarning:
+            raise ValueError("the problem has no unique minimiser (singular system): use lam > 0") from None
+    return solution[m:]
+
+
+def _circular_symbol(h, lam, mode, order, n):
+    """The DFT of the circular version of ``A^T A + lam^2 L^T L`` (length ``n``), the kernel centred for
+    'same' as the circular model it approximates."""
+    kernel = h if h.size <= n else h[:n]
+    if mode == "same":
+        kernel = np.roll(np.concatenate([kernel, np.zeros(n - kernel.size)]), -((h.size - 1) // 2))
+    H2 = np.abs(scipy.fft.rfft(kernel, n)) ** 2
+    D2 = np.abs(scipy.fft.rfft(np.diff(np.r_[1.0, np.zeros(order)], order) if order else [1.0], n)) ** 2
+    return H2 + lam**2 * D2
+
+
+def _normal_condition(symbol):
+    """Condition number of the normal equations, estimated from their circular ``symbol``."""
+    return symbol.max() / max(symbol.min(), symbol.max() * np.finfo(float).eps)
+
+
+def _warn_if_ill_conditioned(symbol, lam):
+    """Warn when CG's stopping rule cannot vouch for the solution.
+
+    CG stops at a relative residual ``CG_RTOL`` of the normal equations, which bounds the relative
+    error of the solution only by ``cond * CG_RTOL``. ``cond`` is estimated by the circular version of
+    ``A^T A + lam^2 L^T L`` (its DFT ``symbol``), which the Toeplitz matrix approaches for large n.
+    """
+    condition = _normal_condition(symbol)
+    if condition * CG_RTOL > 1e-4:
+        warnings.warn(
+            f"tikhonov(method='iterative'): lam = {lam:g} leaves the normal equations with a condition number of "
+            f"about {condition:.0e}, so CG's relative residual {CG_RTOL:g} bounds the solution's relative error only "
+            f"by about {min(condition * CG_RTOL, 1.0):.0e}: use a larger lam, or method='dense' (n <= {DENSE_MAX})",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+
+
 def _tikhonov_cg(y, h, lam, mode, order, n):
     """Preconditioned CG on ``(A^T A + lam^2 L^T L) x = A^T y`` (see :func:`tikhonov`)."""
     normal = LinearOperator(
@@ -218,14 +301,9 @@ def _tikhonov_cg(y, h, lam, mode, order, n):
         ),
         dtype=np.float64,
     )
-    # Preconditioner: the same problem made periodic, diagonal in the DFT of length n
-    # (the kernel centred for 'same', as the circular model it approximates).
-    kernel = h if h.size <= n else h[:n]
-    if mode == "same":
-        kernel = np.roll(np.concatenate([kernel, np.zeros(n - kernel.size)]), -((h.size - 1) // 2))
-    H2 = np.abs(scipy.fft.rfft(kernel, n)) ** 2
-    D2 = np.abs(scipy.fft.rfft(np.diff(np.r_[1.0, np.zeros(order)], order) if order else [1.0], n)) ** 2
-    symbol = H2 + lam**2 * D2
+    # Preconditioner: the same problem made periodic, diagonal in the DFT of length n.
+    symbol = _circular_symbol(h, lam, mode, order, n)
+    _warn_if_ill_conditioned(symbol, lam)
     symbol = np.maximum(symbol, symbol.max() * 1e-12)  # keep the preconditioner bounded
     preconditioner = LinearOperator(
         (n, n), matvec=lambda v: scipy.fft.irfft(scipy.fft.rfft(v) / symbol, n), dtype=np.float64
