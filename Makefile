@@ -52,7 +52,8 @@ test: $(STAMP)
 	$(BIN)/ruff format --check deconvlab tests benchmarks
 	$(BIN)/python -m pytest -q tests/test_notebook_pairs.py
 	$(BIN)/python -m pytest -q $(NBVAL_FLAGS) notebooks
-	$(BIN)/python -m pytest -q tests --doctest-modules deconvlab
+	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q --doctest-modules deconvlab
 
 test-perturbed: $(STAMP)
 	rm -rf $(PERTURB_DIR) && mkdir -p $(PERTURB_DIR)/profile_default/startup
