@@ -79,6 +79,16 @@ def as_number(value, name, minimum=None, strictly_positive=False):
     return value
 
 
+def as_flag(value, name):
+    """Return ``value`` if it is a bool (``True``/``False``), else raise ``TypeError``.
+
+    A string such as ``"no"`` is truthy in Python: accepting it would silently mean the opposite.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
+
+
 def as_count(value, name, minimum=1):
     """Return ``value`` as an int >= ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import scipy.fft
 
-from ._checks import as_kernel, as_number, as_signal, check_mode
+from ._checks import as_count, as_kernel, as_number, as_signal, check_mode
 from .operators import rfft_frequencies, solution_length
 
 TAPERS = (None, "hann", "lanczos")
@@ -137,7 +137,9 @@ def kept_bandwidth(h, threshold, fs=1.0, n_fft=None):
     h = as_kernel(h)
     threshold = as_number(threshold, "threshold", strictly_positive=True)
     fs = as_number(fs, "fs", strictly_positive=True)
-    n_fft = max(h.size, 8192) if n_fft is None else n_fft
+    n_fft = max(h.size, 8192) if n_fft is None else as_count(n_fft, "n_fft")
+    if n_fft < h.size:
+        raise ValueError(f"n_fft must be >= len(h) = {h.size} (else the kernel is cut); got {n_fft}")
     magnitude = np.abs(scipy.fft.rfft(h, n_fft))
     dropped = np.flatnonzero(magnitude <= threshold * magnitude.max())
     last_kept = (dropped[0] - 1) if dropped.size else magnitude.size - 1
@@ -163,7 +165,10 @@ def ideal_lowpass(x, n_bins, n_fft=None):
     performs on the true signal.
     """
     x = as_signal(x, "x")
-    n_fft = x.size if n_fft is None else n_fft
+    n_fft = x.size if n_fft is None else as_count(n_fft, "n_fft")
+    if n_fft < x.size:
+        raise ValueError(f"n_fft must be >= len(x) = {x.size} (else x is cut); got {n_fft}")
+    n_bins = as_count(n_bins, "n_bins", minimum=0)
     X = scipy.fft.rfft(x, n_fft)
     X[n_bins:] = 0
     return scipy.fft.irfft(X, n_fft)[: x.size]

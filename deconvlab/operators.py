@@ -35,6 +35,7 @@ __all__ = [
 
 def output_length(n, k, mode):
     """Length of ``convolve(x, h, mode)`` for ``len(x) = n``, ``len(h) = k``."""
+    n, k = as_count(n, "n"), as_count(k, "k")
     check_mode(mode)
     check_kernel_fits(n, k, mode)
     return {"full": n + k - 1, "same": n, "valid": n - k + 1, "circular": n}[mode]

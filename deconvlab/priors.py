@@ -10,7 +10,7 @@ import scipy.fft
 import scipy.linalg
 import scipy.optimize
 
-from ._checks import as_count, as_number, as_signal
+from ._checks import as_count, as_flag, as_number, as_signal
 from .inverse import quantize
 from .operators import check_problem, convolve, convolve_adjoint
 
@@ -66,6 +66,8 @@ def tv(y, h, lam, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_inf
     y, h, n = check_problem(y, h, mode)
     lam = as_number(lam, "lam", minimum=0.0)
     tol = as_number(tol, "tol", strictly_positive=True)
+    nonneg = as_flag(nonneg, "nonneg")
+    return_info = as_flag(return_info, "return_info")
     if method not in ("auto", "active-set", "admm"):
         raise ValueError(f"method must be 'auto', 'active-set' or 'admm'; got {method!r}")
     automatic = method == "auto"

@@ -408,10 +408,10 @@ def choose_lambda(y, h, mode="full", method="gcv", noise_std=None, order=0, lams
     order = as_count(order, "order", minimum=0)
     if method not in ("gcv", "lcurve", "discrepancy"):
         raise ValueError(f"method must be 'gcv', 'lcurve' or 'discrepancy'; got {method!r}")
-    if method == "discrepancy":
-        if noise_std is None:
-            raise ValueError("noise_std is required by method='discrepancy'")
+    if noise_std is not None:
         noise_std = as_number(noise_std, "noise_std", strictly_positive=True)
+    if method == "discrepancy" and noise_std is None:
+        raise ValueError("noise_std is required by method='discrepancy'")
     operator = _check_svd(svd, y, h, n, mode, order)
     finite = operator.gamma[np.isfinite(operator.gamma) & (operator.gamma > 0)]
     if lams is None:

@@ -143,7 +143,9 @@ def gaussian_kernel(sigma, radius=None, normalize=True):
         radius = int(np.ceil(DEFAULT_TRUNCATE * sigma))
     radius = as_count(radius, "radius", minimum=0)
     j = np.arange(-radius, radius + 1)
-    kernel = np.exp(-(j**2) / (2.0 * sigma**2))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # 1 at the centre even when 2 sigma^2 underflows to 0 (sigma < 1e-154: a delta, not NaN)
+        kernel = np.where(j == 0, 1.0, np.exp(-(j**2) / (2.0 * sigma**2)))
     return kernel / kernel.sum() if normalize else kernel
 
 
@@ -165,7 +167,9 @@ def add_noise(y, std=None, snr_db=None, rng=0):
         std = as_number(std, "std", minimum=0.0)
     else:
         snr_db = as_number(snr_db, "snr_db")
-        std = float(np.sqrt(np.mean(y**2) / 10 ** (snr_db / 10)))
+        if abs(snr_db) > 600:
+            raise ValueError(f"snr_db must be within ±600 dB (beyond, the noise is all or nothing); got {snr_db}")
+        std = float(np.sqrt(np.mean(y**2)) * 10 ** (-snr_db / 20))
     if isinstance(rng, np.random.Generator):
         generator = rng
     else:
