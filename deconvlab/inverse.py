@@ -11,39 +11,10 @@ import warnings
 import numpy as np
 import scipy.fft
 
-from ._checks import as_count, as_kernel, as_number, as_signal, check_mode
-from .operators import rfft_frequencies, solution_length
+from ._checks import as_count, as_kernel, as_number, as_signal
+from .operators import circular_embedding, rfft_frequencies
 
 TAPERS = (None, "hann", "lanczos")
-
-
-def circular_embedding(y, h, mode):
-    """The circular problem ``y_c = h_c (*) x_c`` (period ``N``) that stands for ``mode``.
-
-    Returns ``(y_c, h_c, n)``: the solution of the mode is ``x_c[:n]``.
-
-    - ``circular``: itself, ``N = len(y)``.
-    - ``full``: ``N = len(y) = n + k - 1``. Linear convolution zero-padded to
-      ``N`` does not wrap, so if ``y`` is a full convolution then ``x_c`` is
-      ``x`` followed by ``k - 1`` zeros. Exact.
-    - ``valid``: ``N = n = len(y) + k - 1``. The valid samples are rows
-      ``k-1 .. n-1`` of the circular convolution of period ``n``; the ``k - 1``
-      rows that wrap around are unmeasured and set to zero. The result solves
-      the valid model exactly (one of its many solutions).
-    - ``same``: ``N = n = len(y)``, kernel rotated so its sample ``(k-1)//2``
-      sits at lag 0. Exact for a periodic ``x``; otherwise the edges are
-      approximate (the ``(k-1)//2`` samples nearest each end wrap around).
-    """
-    check_mode(mode)
-    n = solution_length(y.size, h.size, mode)
-    if mode in ("full", "circular"):
-        return y, h, n
-    if mode == "valid":
-        return np.concatenate([np.zeros(h.size - 1), y]), h, n
-    if h.size > n:
-        raise ValueError(f"h is longer than y ({h.size} > {n}): mode='same' inversion needs len(h) <= len(y)")
-    centred = np.roll(np.concatenate([h, np.zeros(n - h.size)]), -((h.size - 1) // 2))
-    return y, centred, n
 
 
 def _taper_weights(kept, taper):

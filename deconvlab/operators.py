@@ -65,9 +65,66 @@ def check_problem(y, h, mode):
     return y, h, solution_length(y.size, h.size, mode)
 
 
-def _first_full_row(k, mode):
-    """Index of the full convolution's sample that is the first sample of ``mode``."""
-    return {"full": 0, "same": (k - 1) // 2, "valid": k - 1}[mode]
+def first_full_row(k, mode):
+    """Index of the full convolution's sample that is the first sample of ``mode``.
+
+    ``0`` for ``full`` (and ``circular``, which has no full convolution to cut), ``(k - 1) // 2``
+    for ``same`` (numpy's centring: the kernel's sample ``(k - 1) // 2`` is its centre), ``k - 1``
+    for ``valid``. The one place where the centring of every mode is written down.
+    """
+    check_mode(mode)
+    return {"full": 0, "same": (k - 1) // 2, "valid": k - 1, "circular": 0}[mode]
+
+
+def centred_kernel(h, n):
+    """``h`` zero-padded to ``n`` and rotated so that its centre (``first_full_row(k, "same")``)
+    sits at lag 0: the circular kernel whose convolution is ``same`` for a periodic signal."""
+    return np.roll(np.concatenate([h, np.zeros(n - h.size)]), -first_full_row(h.size, "same"))
+
+
+def circular_embedding(y, h, mode):
+    """The circular problem ``y_c = h_c (*) x_c`` (period ``N``) that stands for ``mode``.
+
+    Returns ``(y_c, h_c, n)``: the solution of the mode is ``x_c[:n]``.
+
+    - ``circular``: itself, ``N = len(y)``.
+    - ``full``: ``N = len(y) = n + k - 1``. Linear convolution zero-padded to
+      ``N`` does not wrap, so if ``y`` is a full convolution then ``x_c`` is
+      ``x`` followed by ``k - 1`` zeros. Exact.
+    - ``valid``: ``N = n = len(y) + k - 1``. The valid samples are rows
+      ``k-1 .. n-1`` of the circular convolution of period ``n``; the ``k - 1``
+      rows that wrap around are unmeasured and set to zero. The result solves
+      the valid model exactly (one of its many solutions).
+    - ``same``: ``N = n = len(y)``, the kernel centred (:func:`centred_kernel`).
+      Exact for a periodic ``x``; otherwise the edges are approximate (the
+      ``(k-1)//2`` samples nearest each end wrap around).
+    """
+    check_mode(mode)
+    n = solution_length(y.size, h.size, mode)
+    if mode in ("full", "circular"):
+        return y, h, n
+    if mode == "valid":
+        return np.concatenate([np.zeros(h.size - 1), y]), h, n
+    if h.size > n:
+        raise ValueError(f"h is longer than y ({h.size} > {n}): mode='same' inversion needs len(h) <= len(y)")
+    return y, centred_kernel(h, n), n
+
+
+def circular_length(n, k, mode):
+    """The period ``N`` of :func:`circular_embedding` for a signal of ``n`` and a kernel of ``k``
+    samples: ``n + k - 1`` for ``full`` (padded so nothing wraps), ``n`` for the other modes."""
+    check_mode(mode)
+    return n + k - 1 if mode == "full" else n
+
+
+def masked_circular_model(n, k, mode):
+    """The circular problem of length ``N`` that contains ``mode`` exactly.
+
+    Returns ``(N, start)``: ``convolve(x, h, mode)`` equals rows ``start .. start + m - 1``
+    of the circular convolution of ``x`` zero-padded to ``N`` with ``h`` zero-padded to ``N``
+    (``N = n + k - 1`` for ``full`` and ``same``, ``n`` for ``valid`` and ``circular``).
+    """
+    return (n + k - 1 if mode in ("full", "same") else n), first_full_row(k, mode)
 
 
 def convolve(x, h, mode="full"):
@@ -86,7 +143,7 @@ def convolve(x, h, mode="full"):
     if mode == "circular":
         return scipy.fft.irfft(scipy.fft.rfft(x) * scipy.fft.rfft(h, x.size), x.size)
     if mode == "same":
-        start = _first_full_row(h.size, mode)
+        start = first_full_row(h.size, mode)
         return scipy.signal.convolve(x, h, mode="full")[start : start + x.size]
     return scipy.signal.convolve(x, h, mode=mode)
 
@@ -108,7 +165,7 @@ def convolve_adjoint(y, h, n, mode="full"):
     if mode == "circular":
         return scipy.fft.irfft(np.conj(scipy.fft.rfft(h, n)) * scipy.fft.rfft(y), n)
     y_full = np.zeros(n + h.size - 1)
-    start = _first_full_row(h.size, mode)
+    start = first_full_row(h.size, mode)
     y_full[start : start + y.size] = y
     return scipy.signal.correlate(y_full, h, mode="valid")
 
@@ -127,7 +184,7 @@ def convolution_matrix(h, n, mode="full"):
     if mode == "circular":
         return scipy.linalg.circulant(np.concatenate([h, np.zeros(n - h.size)]))
     if mode == "same":
-        start = _first_full_row(h.size, mode)
+        start = first_full_row(h.size, mode)
         return scipy.linalg.convolution_matrix(h, n, "full")[start : start + n]
     return scipy.linalg.convolution_matrix(h, n, mode)
 
@@ -156,7 +213,7 @@ def sparse_convolution_matrix(h, n, mode="full"):
         values = list(h) + list(h[1:])
         return scipy.sparse.diags(values, offsets, shape=(n, n), format="csr")
     full = scipy.sparse.diags(list(h), [-d for d in range(k)], shape=(n + k - 1, n), format="csr")
-    start = {"full": 0, "same": (k - 1) // 2, "valid": k - 1}[mode]
+    start = first_full_row(k, mode)
     return full[start : start + output_length(n, k, mode)]
 
 

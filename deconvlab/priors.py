@@ -12,20 +12,9 @@ import scipy.optimize
 
 from ._checks import as_count, as_flag, as_number, as_signal
 from .inverse import quantize
-from .operators import check_problem, convolve, convolve_adjoint
+from .operators import check_problem, convolve, convolve_adjoint, masked_circular_model
 
 EPS = np.finfo(float).eps
-
-
-def _masked_circular_model(n, k, mode):
-    """The circular problem of length ``N`` that contains ``mode`` exactly.
-
-    Returns ``(N, start)``: ``convolve(x, h, mode)`` equals rows ``start .. start + m - 1``
-    of the circular convolution of ``x`` zero-padded to ``N`` with ``h`` zero-padded to ``N``.
-    """
-    if mode in ("full", "same"):
-        return n + k - 1, 0 if mode == "full" else (k - 1) // 2
-    return n, (k - 1 if mode == "valid" else 0)
 
 
 def tv_objective(x, y, h, lam, mode="full"):
@@ -218,7 +207,7 @@ def _tv_admm(y, h, lam, mode, n, nonneg, tol, max_iter, rho=None):
     ``primal_residual``, ``dual_residual``, ``converged``, ``final_objective``.
     Arguments as validated by :func:`tv`.
     """
-    N, start = _masked_circular_model(n, h.size, mode)
+    N, start = masked_circular_model(n, h.size, mode)
     m = y.size
 
     H = scipy.fft.rfft(h, N)

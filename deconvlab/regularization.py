@@ -31,7 +31,14 @@ import scipy.sparse
 from scipy.sparse.linalg import LinearOperator, cg, spsolve
 
 from ._checks import as_count, as_kernel, as_number, as_signal
-from .operators import check_problem, convolution_matrix, convolve, convolve_adjoint, sparse_convolution_matrix
+from .operators import (
+    check_problem,
+    convolution_matrix,
+    convolve,
+    convolve_adjoint,
+    first_full_row,
+    sparse_convolution_matrix,
+)
 
 #: Largest n solved with dense matrices by ``method="auto"``; larger ones go matrix-free.
 DENSE_LIMIT = 2048
@@ -263,7 +270,7 @@ def _circular_symbol(h, lam, mode, order, n):
     'same' as the circular model it approximates."""
     kernel = h if h.size <= n else h[:n]
     if mode == "same":
-        kernel = np.roll(np.concatenate([kernel, np.zeros(n - kernel.size)]), -((h.size - 1) // 2))
+        kernel = np.roll(np.concatenate([kernel, np.zeros(n - kernel.size)]), -first_full_row(h.size, "same"))
     H2 = np.abs(scipy.fft.rfft(kernel, n)) ** 2
     D2 = np.abs(scipy.fft.rfft(np.diff(np.r_[1.0, np.zeros(order)], order) if order else [1.0], n)) ** 2
     return H2 + lam**2 * D2

@@ -10,7 +10,7 @@ import numpy as np
 
 from .inverse import inverse_filter, kept_bandwidth, quantize
 from .metrics import magnitude_db, rmse
-from .operators import convolve, rfft_frequencies, transfer_function
+from .operators import circular_length, convolve, rfft_frequencies, transfer_function
 from .plotting import plot_blur_explorer, plot_reconstruction, plot_regularization_explorer
 from .priors import piecewise_refit, tv
 from .regularization import picard, svd_operator, tikhonov
@@ -33,7 +33,7 @@ def blur_view(sigma_s=0.4, noise_std=0.0, seed=0):
     t, x = seed_square_wave(FS)
     h = gaussian_kernel(sigma_s * FS)
     y = add_noise(convolve(x, h, "same"), std=noise_std, rng=seed)
-    n_fft = x.size + h.size - 1
+    n_fft = circular_length(x.size, h.size, "full")
     f = rfft_frequencies(n_fft, FS)
     X = np.fft.rfft(x, n_fft)
     Y = np.fft.rfft(y, n_fft)

@@ -14,7 +14,8 @@ import numpy as np
 import scipy.fft
 
 from ._checks import as_kernel, as_number, as_signal, check_kernel_fits, check_mode
-from .inverse import circular_embedding, gaussian_cutoff
+from .inverse import gaussian_cutoff
+from .operators import circular_embedding, circular_length
 
 
 def wiener(y, h, nsr, mode="full"):
@@ -79,7 +80,7 @@ def oracle_nsr(x, noise_std, h, mode="full"):
     noise_std = as_number(noise_std, "noise_std", minimum=0.0)
     check_mode(mode)
     check_kernel_fits(x.size, h.size, mode)
-    n_fft = x.size + h.size - 1 if mode == "full" else x.size  # the circular length of `mode`
+    n_fft = circular_length(x.size, h.size, mode)
     power = np.abs(scipy.fft.rfft(x, n_fft)) ** 2
     with np.errstate(divide="ignore"):
         return np.where(power > 0, n_fft * noise_std**2 / np.where(power > 0, power, 1.0), np.inf)

@@ -175,3 +175,29 @@ X, H = np.ones(10), np.ones(3)
 def test_bad_input_names_the_argument(call, error, word):
     with pytest.raises(error, match=word):
         call()
+
+
+@pytest.mark.parametrize("mode", ["full", "same", "valid", "circular"])
+def test_mode_geometry_lives_in_one_place_and_agrees_with_convolve(mode):
+    """first_full_row / masked_circular_model / circular_embedding against convolve, asymmetric kernel."""
+    from deconvlab.operators import circular_embedding, circular_length, first_full_row, masked_circular_model
+
+    rng = np.random.default_rng(8)
+    x, h = rng.standard_normal(16), np.array([3.0, -1.0, 0.5, 2.0])
+    y = dl.convolve(x, h, mode)
+    N, start = masked_circular_model(x.size, h.size, mode)
+    wrapped = np.fft.irfft(np.fft.rfft(x, N) * np.fft.rfft(h, N), N)
+    np.testing.assert_allclose(wrapped[start : start + y.size], y, atol=1e-12)
+    if mode != "circular":
+        full = dl.convolve(x, h, "full")
+        row = first_full_row(h.size, mode)
+        np.testing.assert_allclose(full[row : row + y.size], y, atol=1e-12)
+    y_c, h_c, n = circular_embedding(y, h, mode)
+    assert n == x.size and y_c.size == circular_length(x.size, h.size, mode)
+    if mode in ("full", "circular"):  # the embedding is the model itself
+        x_c = np.r_[x, np.zeros(y_c.size - n)]
+        np.testing.assert_allclose(np.fft.irfft(np.fft.rfft(x_c) * np.fft.rfft(h_c), y_c.size), y, atol=1e-12)
+    elif mode == "same":  # the centred kernel: 'same' of the periodic signal
+        got = np.fft.irfft(np.fft.rfft(x) * np.fft.rfft(h_c), n)
+        expected = np.roll(dl.convolve(x, h, "circular"), -first_full_row(h.size, "same"))
+        np.testing.assert_allclose(got, expected, atol=1e-12)
