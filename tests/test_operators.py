@@ -196,7 +196,7 @@ def test_mode_geometry_lives_in_one_place_and_agrees_with_convolve(mode):
     assert n == x.size and y_c.size == circular_length(x.size, h.size, mode)
     if mode in ("full", "circular"):  # the embedding is the model itself
         x_c = np.r_[x, np.zeros(y_c.size - n)]
-        np.testing.assert_allclose(np.fft.irfft(np.fft.rfft(x_c) * np.fft.rfft(h_c), y_c.size), y, atol=1e-12)
+        np.testing.assert_allclose(np.fft.irfft(np.fft.rfft(x_c) * np.fft.rfft(h_c, y_c.size), y_c.size), y, atol=1e-12)
     elif mode == "same":  # the centred kernel: 'same' of the periodic signal
         got = np.fft.irfft(np.fft.rfft(x) * np.fft.rfft(h_c), n)
         expected = np.roll(dl.convolve(x, h, "circular"), -first_full_row(h.size, "same"))
