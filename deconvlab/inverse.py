@@ -14,6 +14,15 @@ import scipy.fft
 from ._checks import as_count, as_kernel, as_number, as_signal
 from .operators import circular_embedding, rfft_frequencies
 
+__all__ = [
+    "inverse_filter",
+    "kept_bandwidth",
+    "gaussian_cutoff",
+    "ideal_lowpass",
+    "quantize",
+    "TAPERS",
+]
+
 TAPERS = (None, "hann", "lanczos")
 
 

@@ -4,6 +4,17 @@ import numpy as np
 
 from ._checks import as_signal
 
+__all__ = [
+    "rmse",
+    "snr_db",
+    "magnitude_db",
+    "overshoot",
+    "rise_samples",
+    "power_of_ten",
+    "below",
+    "above",
+]
+
 
 def _pair(estimate, truth):
     """Check the pair. The truth must be finite; an estimate may hold inf/NaN (a failed deconvolution)."""

@@ -7,6 +7,18 @@ returns the matplotlib ``Figure`` so a notebook can show it or a test can inspec
 import matplotlib.pyplot as plt
 import numpy as np
 
+__all__ = [
+    "plot_panels",
+    "plot_matrices",
+    "plot_spectra",
+    "plot_blur_explorer",
+    "plot_roots",
+    "plot_reconstruction",
+    "plot_picard",
+    "plot_regularization_explorer",
+    "FIGURE_WIDTH",
+]
+
 FIGURE_WIDTH = 10.0
 
 

@@ -14,6 +14,16 @@ from ._checks import as_count, as_flag, as_number, as_signal
 from .inverse import quantize
 from .operators import check_problem, convolve, convolve_adjoint, masked_circular_model
 
+__all__ = [
+    "tv_objective",
+    "tv",
+    "richardson_lucy",
+    "estimate_levels",
+    "jumps_of",
+    "piecewise_constant_fit",
+    "piecewise_refit",
+]
+
 EPS = np.finfo(float).eps
 
 

@@ -40,6 +40,22 @@ from .operators import (
     sparse_convolution_matrix,
 )
 
+__all__ = [
+    "SVDOperator",
+    "difference_matrix",
+    "svd_operator",
+    "tikhonov",
+    "tsvd",
+    "Picard",
+    "picard",
+    "condition_number",
+    "gaussian_condition_number",
+    "choose_lambda",
+    "DENSE_LIMIT",
+    "DENSE_MAX",
+    "CG_RTOL",
+]
+
 #: Largest n solved with dense matrices by ``method="auto"``; larger ones go matrix-free.
 DENSE_LIMIT = 2048
 #: Largest n any dense factorisation accepts (an SVD of n = 8000 takes minutes and GBs here).

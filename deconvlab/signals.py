@@ -9,6 +9,18 @@ import numpy as np
 
 from ._checks import as_count, as_number, as_signal
 
+__all__ = [
+    "seed_square_wave",
+    "gaussmf",
+    "seed_gaussian",
+    "square_wave",
+    "gaussian_kernel",
+    "add_noise",
+    "gaussian_transfer",
+    "square_wave_harmonics",
+    "DEFAULT_TRUNCATE",
+]
+
 #: Default truncation of :func:`gaussian_kernel`, in standard deviations:
 #: sqrt(2 ln(1/eps)) = 8.49, the distance at which exp(-r^2 / (2 sigma^2))
 #: falls below float64's machine epsilon (2.2e-16). Every sample that float64

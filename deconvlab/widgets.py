@@ -17,6 +17,23 @@ from .regularization import picard, svd_operator, tikhonov
 from .signals import add_noise, gaussian_kernel, seed_gaussian, seed_square_wave, square_wave
 from .wiener import oracle_nsr, wiener
 
+__all__ = [
+    "blur_view",
+    "naive_view",
+    "blur_explorer",
+    "naive_explorer",
+    "threshold_view",
+    "threshold_explorer",
+    "wiener_view",
+    "wiener_explorer",
+    "regularization_view",
+    "regularization_explorer",
+    "priors_view",
+    "priors_explorer",
+    "FS",
+    "LABEL_STYLE",
+]
+
 FS = 200.0
 
 

@@ -17,6 +17,12 @@ from ._checks import as_kernel, as_number, as_signal, check_kernel_fits, check_m
 from .inverse import gaussian_cutoff
 from .operators import circular_embedding, circular_length
 
+__all__ = [
+    "wiener",
+    "oracle_nsr",
+    "recoverable_bandwidth",
+]
+
 
 def wiener(y, h, nsr, mode="full"):
     """Deconvolve ``y`` by the Wiener filter ``W = conj(H) / (|H|^2 + nsr)``.

@@ -50,3 +50,25 @@ def test_import_deconvlab_does_not_import_pyplot_until_a_figure_is_asked_for():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False", "True"]
+
+
+def test_every_module_declares_its_public_names_and_the_package_re_exports_only_those():
+    import importlib
+
+    import deconvlab
+
+    declared = set()
+    for name in ("signals", "operators", "inverse", "wiener", "regularization", "priors", "metrics"):
+        module = importlib.import_module(f"deconvlab.{name}")
+        assert all(hasattr(module, item) for item in module.__all__), f"{name}.__all__ names a missing object"
+        declared |= set(module.__all__)
+    exported = {name for name in vars(deconvlab) if not name.startswith("_") and callable(getattr(deconvlab, name))}
+    assert exported - declared == set(), "re-exported but declared by no module"
+
+
+def test_one_version_string():
+    from importlib.metadata import version
+
+    import deconvlab
+
+    assert version("deconvlab") == deconvlab.__version__
