@@ -3,7 +3,8 @@
 Notebooks write ``import deconvlab as dl``; everything they need is here.
 """
 
-from .inverse import gaussian_cutoff, ideal_lowpass, inverse_filter, kept_bandwidth, quantize
+from .inverse import gaussian_cutoff, ideal_lowpass, inverse_filter, kept_bandwidth
+from .levels import estimate_levels, jumps_of, piecewise_constant_fit, piecewise_refit, quantize
 from .metrics import above, below, magnitude_db, overshoot, power_of_ten, rise_samples, rmse, snr_db
 from .operators import (
     MODES,
@@ -17,15 +18,7 @@ from .operators import (
     sparse_convolution_matrix,
     transfer_function,
 )
-from .priors import (
-    estimate_levels,
-    jumps_of,
-    piecewise_constant_fit,
-    piecewise_refit,
-    richardson_lucy,
-    tv,
-    tv_objective,
-)
+from .positivity import richardson_lucy
 from .regularization import (
     Picard,
     SVDOperator,
@@ -49,6 +42,7 @@ from .signals import (
     square_wave,
     square_wave_harmonics,
 )
+from .tv import tv, tv_objective
 from .wiener import oracle_nsr, recoverable_bandwidth, wiener
 
 __version__ = "0.1.0"

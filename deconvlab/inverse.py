@@ -19,7 +19,6 @@ __all__ = [
     "kept_bandwidth",
     "gaussian_cutoff",
     "ideal_lowpass",
-    "quantize",
     "TAPERS",
 ]
 
@@ -152,11 +151,3 @@ def ideal_lowpass(x, n_bins, n_fft=None):
     X = scipy.fft.rfft(x, n_fft)
     X[n_bins:] = 0
     return scipy.fft.irfft(X, n_fft)[: x.size]
-
-
-def quantize(x, levels):
-    """Snap every sample to the nearest of the known ``levels`` (ties go to the lower level)."""
-    x = as_signal(x, "x")
-    levels = np.unique(as_signal(levels, "levels"))
-    # Nearest level by a search among the midpoints: O(n log k), no n x k distance matrix.
-    return levels[np.searchsorted((levels[1:] + levels[:-1]) / 2, x, side="left")]

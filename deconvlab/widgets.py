@@ -8,13 +8,14 @@ import warnings
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .inverse import inverse_filter, kept_bandwidth, quantize
+from .inverse import inverse_filter, kept_bandwidth
+from .levels import piecewise_refit, quantize
 from .metrics import magnitude_db, rmse
 from .operators import circular_length, convolve, rfft_frequencies, transfer_function
 from .plotting import plot_blur_explorer, plot_reconstruction, plot_regularization_explorer
-from .priors import piecewise_refit, tv
 from .regularization import picard, svd_operator, tikhonov
 from .signals import add_noise, gaussian_kernel, seed_gaussian, seed_square_wave, square_wave
+from .tv import tv
 from .wiener import oracle_nsr, wiener
 
 __all__ = [

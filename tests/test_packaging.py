@@ -58,7 +58,17 @@ def test_every_module_declares_its_public_names_and_the_package_re_exports_only_
     import deconvlab
 
     declared = set()
-    for name in ("signals", "operators", "inverse", "wiener", "regularization", "priors", "metrics"):
+    for name in (
+        "signals",
+        "operators",
+        "inverse",
+        "wiener",
+        "regularization",
+        "tv",
+        "levels",
+        "positivity",
+        "metrics",
+    ):
         module = importlib.import_module(f"deconvlab.{name}")
         assert all(hasattr(module, item) for item in module.__all__), f"{name}.__all__ names a missing object"
         declared |= set(module.__all__)

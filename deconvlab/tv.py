@@ -1,28 +1,18 @@
-"""Non-linear deconvolution with priors: total variation, positivity, known levels.
+"""Total-variation deconvolution: the prior "few jumps".
 
-Linear methods cannot bring back what the blur pushed under the noise. A prior
-can: a square wave is piecewise constant (few jumps), non-negative, and takes
-only a couple of levels.
+Linear methods cannot bring back what the blur pushed under the noise. A prior can: a square wave
+is piecewise constant, so its total variation ``||D x||_1`` is small. :func:`tv` minimises
+``1/2 ||A x - y||^2 + lam ||D x||_1`` exactly, for every mode.
 """
 
 import numpy as np
 import scipy.fft
 import scipy.linalg
-import scipy.optimize
 
-from ._checks import as_count, as_flag, as_number, as_signal
-from .inverse import quantize
+from ._checks import as_count, as_flag, as_number
 from .operators import check_problem, convolve, convolve_adjoint, masked_circular_model
 
-__all__ = [
-    "tv_objective",
-    "tv",
-    "richardson_lucy",
-    "estimate_levels",
-    "jumps_of",
-    "piecewise_constant_fit",
-    "piecewise_refit",
-]
+__all__ = ["tv", "tv_objective"]
 
 EPS = np.finfo(float).eps
 
@@ -291,161 +281,3 @@ def _tv_admm(y, h, lam, mode, n, nonneg, tol, max_iter, rho=None):
         "converged": converged,
         "final_objective": tv_objective(x, y, h, lam, mode),
     }
-
-
-def richardson_lucy(y, h, iterations, mode="full"):
-    """Richardson-Lucy deconvolution for non-negative data and kernel.
-
-    ``x <- x * A^T(y / A x) / A^T 1``, from the flat start ``x = sum(y) / sum(A^T 1)``.
-    Where ``A x`` is below ``eps * max(A x)`` the ratio is taken as 0 (the usual
-    guard against division by zero); nothing is clipped. Each step keeps ``x >= 0``
-    and the flux ``sum(A^T 1 * x) = sum(y)`` (for ``full``: ``sum(x) sum(h) = sum(y)``).
-    """
-    y, h, n = check_problem(y, h, mode)
-    iterations = as_count(iterations, "iterations", minimum=0)
-    if np.any(y < 0):
-        raise ValueError("y must be >= 0 for Richardson-Lucy (clip the noisy data, e.g. np.maximum(y, 0))")
-    if np.any(h < 0):
-        raise ValueError("h must be >= 0 for Richardson-Lucy")
-    weight = convolve_adjoint(np.ones(y.size), h, n, mode)
-    weight = np.where(weight > 0, weight, np.inf)
-    x = np.full(n, y.sum() / np.sum(np.where(np.isfinite(weight), weight, 0.0)))
-    for _ in range(iterations):
-        blurred = convolve(x, h, mode)
-        floor = np.finfo(float).eps * max(blurred.max(), np.finfo(float).tiny)
-        ratio = np.where(blurred > floor, y / np.where(blurred > floor, blurred, 1.0), 0.0)
-        x = x * convolve_adjoint(ratio, h, n, mode) / weight
-    return x
-
-
-def estimate_levels(x, count=2, iterations=100):
-    """Estimate ``count`` levels of a piecewise-constant signal: 1-D k-means (Lloyd) on its samples,
-    started at evenly spaced quantiles. Returns the levels in increasing order.
-    """
-    x = as_signal(x, "x")
-    count = as_count(count, "count")
-    distinct = np.unique(x).size
-    if count > distinct:
-        raise ValueError(f"count must be <= the number of distinct values in x ({distinct}); got {count}")
-    levels = np.quantile(x, (np.arange(count) + 0.5) / count)
-    for _ in range(iterations):
-        nearest = _nearest_level(x, levels)
-        updated = np.array([x[nearest == j].mean() if np.any(nearest == j) else levels[j] for j in range(count)])
-        if np.allclose(updated, levels, rtol=0, atol=1e-15):
-            break
-        levels = updated
-    return np.sort(levels)
-
-
-def _nearest_level(x, levels):
-    """Index of the nearest of the increasing ``levels`` for every sample (ties to the lower level).
-
-    A search among the midpoints, O(n log k) time and O(n) memory (not an n x k distance matrix)."""
-    return np.searchsorted((levels[1:] + levels[:-1]) / 2, x, side="left")
-
-
-def jumps_of(x):
-    """Indices ``i`` where ``x[i] != x[i - 1]`` (the first sample of each new piece)."""
-    x = as_signal(x, "x")
-    return np.flatnonzero(np.diff(x)) + 1
-
-
-def _segment_columns(n, positions):
-    """Indicator columns of the pieces between the (possibly fractional) jump ``positions``.
-
-    The step at position ``p`` is ``clip(i + 1 - p, 0, 1)`` at sample ``i``: 1 for ``i >= p``
-    when ``p`` is an integer, a fraction on the sample that ``p`` cuts.
-    """
-    index = np.arange(n)[:, None]
-    steps = np.clip(index + 1 - np.asarray(positions, dtype=float)[None, :], 0.0, 1.0)
-    edges = np.hstack([np.ones((n, 1)), steps, np.zeros((n, 1))])
-    return edges[:, :-1] - edges[:, 1:]
-
-
-def piecewise_constant_fit(y, h, jumps, mode="full", two_levels=False):
-    """Least-squares levels of a piecewise-constant signal with known jump positions.
-
-    ``x = B c`` with ``B`` the indicator columns of the pieces between ``jumps`` (indices
-    of the first sample of each new piece; fractional positions allowed) and
-    ``c = argmin ||A B c - y||``. With ``two_levels=True`` the pieces alternate between
-    two levels (a square wave: two columns, low pieces and high pieces), else each piece
-    has its own level. Knowing the true jumps, this is the *oracle*: the best any method
-    using the same model can do at that noise. Returns ``(x, residual_norm)``.
-    """
-    y, h, n = check_problem(y, h, mode)
-    jumps = np.sort(np.asarray(jumps, dtype=float)).ravel()
-    if jumps.size and (jumps.min() <= 0 or jumps.max() >= n):
-        raise ValueError(f"jumps must lie strictly inside (0, {n}); got {jumps.min()} .. {jumps.max()}")
-    basis = _segment_columns(n, jumps)
-    if two_levels:
-        basis = np.column_stack([basis[:, 0::2].sum(axis=1), basis[:, 1::2].sum(axis=1)])[:, : min(2, basis.shape[1])]
-    blurred = np.column_stack([convolve(column, h, mode) for column in basis.T])
-    levels, *_ = np.linalg.lstsq(blurred, y, rcond=None)
-    return basis @ levels, float(np.linalg.norm(blurred @ levels - y))
-
-
-def _joint_moves(count, steps=(1, 2)):
-    """Moves that shift several jumps at once: every +-1 pattern on 3 neighbouring jumps, and
-    the global patterns (all shifted, all pulses widened or narrowed) by each of ``steps``."""
-    moves = []
-    for first in range(count):
-        window = list(range(first, min(first + 3, count)))
-        for pattern in np.ndindex(*(3,) * len(window)):
-            shift = np.zeros(count, dtype=int)
-            shift[window] = np.array(pattern) - 1
-            if np.any(shift) and (first == 0 or shift[first] != 0):
-                moves.append(shift)
-    alternating = np.where(np.arange(count) % 2 == 0, -1, 1)
-    for step in steps:
-        for pattern in (np.ones(count, dtype=int), alternating):
-            moves.extend([step * pattern, -step * pattern])
-        for i in range(count):
-            for sign in (-1, 1):
-                single = np.zeros(count, dtype=int)
-                single[i] = sign * step
-                moves.append(single)
-    unique = {tuple(move) for move in moves}
-    return np.array(sorted(unique))
-
-
-def piecewise_refit(y, h, estimate, mode="full", two_levels=True, max_rounds=200):
-    """Turn an estimate (e.g. from :func:`tv`) into a piecewise-constant fit of the data.
-
-    1. Jump set: quantize ``estimate`` to two levels (:func:`estimate_levels`) and take the
-       indices where it changes.
-    2. Levels: least squares for the current jumps (:func:`piecewise_constant_fit`;
-       ``two_levels`` alternating levels by default, as for a square wave).
-    3. Jump positions: a joint search. Each round tries moves of several jumps at once
-       (every +-1 pattern of three neighbouring jumps, global shifts and widenings, single
-       jumps by +-1 and +-2) with the levels refitted for each, and takes the move that
-       lowers the data residual ``||A x - y||`` most; it stops when no move helps. Moving one
-       jump at a time stalls in local minima (neighbouring edges are coupled by the blur and
-       by the shared levels).
-
-    Returns ``(x, jumps)``: the piecewise-constant fit and its jump indices.
-    """
-    y, h, n = check_problem(y, h, mode)
-    estimate = as_signal(estimate, "estimate")
-    if estimate.size != n:
-        raise ValueError(f"estimate must have {n} samples for this y, h and mode; got {estimate.size}")
-    max_rounds = as_count(max_rounds, "max_rounds")
-    jumps = jumps_of(quantize(estimate, estimate_levels(estimate, 2)))
-
-    def residual(candidate):
-        return piecewise_constant_fit(y, h, candidate, mode, two_levels)[1]
-
-    if jumps.size:
-        best = residual(jumps)
-        moves = _joint_moves(jumps.size)
-        for _ in range(max_rounds):
-            candidates = jumps[None, :] + moves
-            valid = np.all(np.diff(candidates, axis=1) > 0, axis=1) & np.all(
-                (candidates > 0) & (candidates < n), axis=1
-            )
-            values = [residual(candidate) if ok else np.inf for candidate, ok in zip(candidates, valid)]
-            choice = int(np.argmin(values))
-            if not values[choice] < best:
-                break
-            jumps, best = candidates[choice], values[choice]
-    x, _ = piecewise_constant_fit(y, h, jumps, mode, two_levels)
-    return x, jumps
