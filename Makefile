@@ -15,7 +15,7 @@ export OMP_NUM_THREADS = 1
 export OPENBLAS_NUM_THREADS = 1
 export MKL_NUM_THREADS = 1
 
-# The perturbation run: every notebook again, with np.exp moved by a few ulps (tests/perturb_exp.py,
+# The perturbation run: every notebook again, with np.exp moved by a few ulps (tools/perturb_exp.py,
 # an IPython startup file in a throw-away IPYTHONDIR), against the same stored outputs.
 PERTURB_DIR := $(abspath build/perturbed-ipython)
 # make test-seeds: every notebook's Checks must hold for these seeds too (the stored outputs use seed 0).
@@ -35,8 +35,8 @@ help:
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	$(BIN)/python -m deconvlab.lab_settings
+	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
+	$(BIN)/python tools/lab_settings.py
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -48,8 +48,8 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT)
 
 test: $(STAMP)
-	$(BIN)/ruff check deconvlab tests benchmarks
-	$(BIN)/ruff format --check deconvlab tests benchmarks
+	$(BIN)/ruff check deconvlab tests tools benchmarks
+	$(BIN)/ruff format --check deconvlab tests tools benchmarks
 	$(BIN)/python -m pytest -q tests/test_notebook_pairs.py
 	$(BIN)/python -m pytest -q $(NBVAL_FLAGS) notebooks
 	$(BIN)/python -m pytest -q tests
@@ -57,21 +57,21 @@ test: $(STAMP)
 
 test-perturbed: $(STAMP)
 	rm -rf $(PERTURB_DIR) && mkdir -p $(PERTURB_DIR)/profile_default/startup
-	cp tests/perturb_exp.py $(PERTURB_DIR)/profile_default/startup/00-perturb-exp.py
+	cp tools/perturb_exp.py $(PERTURB_DIR)/profile_default/startup/00-perturb-exp.py
 	IPYTHONDIR=$(PERTURB_DIR) $(BIN)/python -m pytest -q $(NBVAL_FLAGS) notebooks
 
 test-seeds: $(STAMP)
-	$(BIN)/python tests/notebook_tools.py seeds $(SEEDS) $(NOTEBOOK_SOURCES)
+	$(BIN)/python tools/notebook_tools.py seeds $(SEEDS) $(NOTEBOOK_SOURCES)
 
 notebooks: $(STAMP)
-	$(BIN)/python tests/notebook_tools.py execute $(NOTEBOOK_SOURCES)
-	$(BIN)/python tests/notebook_tools.py thumbnails $(NOTEBOOK_SOURCES)
+	$(BIN)/python tools/notebook_tools.py execute $(NOTEBOOK_SOURCES)
+	$(BIN)/python tools/notebook_tools.py thumbnails $(NOTEBOOK_SOURCES)
 
 # Drives Debian's Chromium (/usr/bin/chromium; CHROMIUM=... for another) through Playwright against a real JupyterLab.
 test-browser: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[browser]"
 	$(BIN)/python -c "import matplotlib.pyplot"  # build matplotlib's font cache before the kernels need it
-	$(BIN)/python tests/browser_check.py
+	$(BIN)/python tools/browser_check.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 import jupytext
+import lab_settings
 import pytest
 import yaml
-
-import deconvlab.lab_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.md"))
@@ -96,14 +95,14 @@ def test_readme_lists_every_notebook_with_binder_badge_and_generated_thumbnail()
 
 
 def test_lab_settings_open_markdown_as_notebooks(tmp_path):
-    path = deconvlab.lab_settings.install(tmp_path)
+    path = lab_settings.install(tmp_path)
     settings = json.loads(path.read_text())
     viewers = settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
     assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
     path.write_text(json.dumps({"other": {"kept": True}}))
-    assert json.loads(deconvlab.lab_settings.install(tmp_path).read_text())["other"] == {"kept": True}
-    assert "deconvlab.lab_settings" in (ROOT / "postBuild").read_text()
-    assert "deconvlab.lab_settings" in (ROOT / "Makefile").read_text()
+    assert json.loads(lab_settings.install(tmp_path).read_text())["other"] == {"kept": True}
+    assert "tools/lab_settings.py" in (ROOT / "postBuild").read_text()
+    assert "tools/lab_settings.py" in (ROOT / "Makefile").read_text()
 
 
 def code_cells(source):

@@ -17,10 +17,12 @@ def _name(requirement):
     return re.split(r"[<>=!~ ;\[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
-def test_environment_yml_lists_the_runtime_dependencies_of_pyproject():
+def test_environment_yml_lists_the_runtime_and_lab_dependencies_of_pyproject():
+    """Binder needs the package's runtime dependencies and JupyterLab (the `lab` extra)."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    wanted = {_name(r): r.replace(" ", "") for r in pyproject["project"]["dependencies"]}
+    requirements = pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["lab"]
+    wanted = {_name(r): r.replace(" ", "") for r in requirements}
     conda = [d for d in environment["dependencies"] if isinstance(d, str)]
     listed = {_name(d): d.replace(" ", "") for d in conda if _name(d) not in ("python", "pip")}
     assert listed == wanted
@@ -82,3 +84,20 @@ def test_one_version_string():
     import deconvlab
 
     assert version("deconvlab") == deconvlab.__version__
+
+
+def test_runtime_dependencies_are_what_the_package_imports():
+    """Tooling (JupyterLab, jupytext, the notebook and browser tools) is not a runtime dependency."""
+    import ast
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    runtime = {_name(r) for r in pyproject["project"]["dependencies"]}
+    imported = set()
+    for path in (ROOT / "deconvlab").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    third_party = {name for name in imported if name not in __import__("sys").stdlib_module_names}
+    assert third_party == runtime

@@ -1,10 +1,10 @@
-"""The perturbation run's startup file (tests/perturb_exp.py) moves np.exp by a few ulps, and only that."""
+"""The perturbation run's startup file (tools/perturb_exp.py) moves np.exp by a few ulps, and only that."""
 
 import subprocess
 import sys
 from pathlib import Path
 
-SNIPPET = Path(__file__).resolve().parent / "perturb_exp.py"
+SNIPPET = Path(__file__).resolve().parent.parent / "tools" / "perturb_exp.py"
 
 PROBE = """
 import numpy as np

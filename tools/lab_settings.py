@@ -1,6 +1,6 @@
 """Ship the JupyterLab settings the collection needs, for `make lab` and for Binder.
 
-    python -m deconvlab.lab_settings
+    python tools/lab_settings.py
 
 writes ``<prefix>/share/jupyter/lab/settings/overrides.json`` (default prefix: the running
 environment, ``sys.prefix``) so that double-clicking a paired ``NN_topic.md`` opens it as a
