@@ -60,7 +60,7 @@ def bench_tikhonov(n=10**5, sigma=100.0, radius=400, noise=0.01, lam=0.05):
     k = h.size
     x = dl.square_wave(n, 4000, 0.5, (0.0, 1.0), delay=1000)
     y = dl.add_noise(dl.convolve(x, h, "full"), std=noise * np.abs(x).max(), rng=0)
-    ours = dl.tikhonov(y, h, lam, "full", method="iterative")
+    ours = dl.tikhonov(y, h, lam, mode="full", method="iterative")
     operator = pylops.signalprocessing.Convolve1D(n + k - 1, h=h, offset=0) @ pylops.Pad(n, (0, k - 1))
     identity = pylops.Identity(n)
 
@@ -68,7 +68,7 @@ def bench_tikhonov(n=10**5, sigma=100.0, radius=400, noise=0.01, lam=0.05):
         return regularized_inversion(operator, y, [identity], epsRs=[lam], atol=1e-10, btol=1e-10, iter_lim=50_000)
 
     theirs, _, iterations, _, _ = run_pylops()
-    ours_seconds = median_seconds(lambda: dl.tikhonov(y, h, lam, "full", method="iterative"), repeats=5)
+    ours_seconds = median_seconds(lambda: dl.tikhonov(y, h, lam, mode="full", method="iterative"), repeats=5)
     theirs_seconds = median_seconds(run_pylops, repeats=3)
     ours_error, theirs_error = dl.rmse(ours, x), dl.rmse(theirs, x)
     print(
@@ -142,8 +142,8 @@ def bench_tv(n=10**4, sigma=10.0, noise=0.01, lam=0.2, budget_seconds=120.0):
     k = h.size
     x = dl.square_wave(n, 1000, 0.5, (0.0, 1.0), delay=250)
     y = dl.add_noise(dl.convolve(x, h, "full"), std=noise, rng=0)
-    ours_seconds = median_seconds(lambda: dl.tv(y, h, lam, "full"), repeats=3)
-    _, info = dl.tv(y, h, lam, "full", return_info=True)
+    ours_seconds = median_seconds(lambda: dl.tv(y, h, lam, mode="full"), repeats=3)
+    _, info = dl.tv(y, h, lam, mode="full", return_info=True)
     assert info["converged"], "deconvlab's TV did not converge"
     optimum = info["final_objective"]
 

@@ -56,7 +56,7 @@ def _warn_about_tiny_bins(magnitude):
     warnings.warn(message, RuntimeWarning, stacklevel=3)
 
 
-def inverse_filter(y, h, mode="full", threshold=0.0, taper=None):
+def inverse_filter(y, h, threshold=0.0, *, mode="full", taper=None):
     """Deconvolve by dividing spectra: ``X = Y / H`` on the kept bins, 0 elsewhere.
 
     The problem is first made circular (see :func:`circular_embedding`: exact

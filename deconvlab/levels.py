@@ -66,7 +66,7 @@ def _segment_columns(n, positions):
     return edges[:, :-1] - edges[:, 1:]
 
 
-def piecewise_constant_fit(y, h, jumps, mode="full", two_levels=False):
+def piecewise_constant_fit(y, h, jumps, *, mode="full", two_levels=False):
     """Least-squares levels of a piecewise-constant signal with known jump positions.
 
     ``x = B c`` with ``B`` the indicator columns of the pieces between ``jumps`` (indices
@@ -112,7 +112,7 @@ def _joint_moves(count, steps=(1, 2)):
     return np.array(sorted(unique))
 
 
-def piecewise_refit(y, h, estimate, mode="full", two_levels=True, max_rounds=200):
+def piecewise_refit(y, h, estimate, *, mode="full", two_levels=True, max_rounds=200):
     """Turn an estimate (e.g. from :func:`tv`) into a piecewise-constant fit of the data.
 
     1. Jump set: quantize ``estimate`` to two levels (:func:`estimate_levels`) and take the
@@ -136,7 +136,7 @@ def piecewise_refit(y, h, estimate, mode="full", two_levels=True, max_rounds=200
     jumps = jumps_of(quantize(estimate, estimate_levels(estimate, 2)))
 
     def residual(candidate):
-        return piecewise_constant_fit(y, h, candidate, mode, two_levels)[1]
+        return piecewise_constant_fit(y, h, candidate, mode=mode, two_levels=two_levels)[1]
 
     if jumps.size:
         best = residual(jumps)
@@ -151,5 +151,5 @@ def piecewise_refit(y, h, estimate, mode="full", two_levels=True, max_rounds=200
             if not values[choice] < best:
                 break
             jumps, best = candidates[choice], values[choice]
-    x, _ = piecewise_constant_fit(y, h, jumps, mode, two_levels)
+    x, _ = piecewise_constant_fit(y, h, jumps, mode=mode, two_levels=two_levels)
     return x, jumps

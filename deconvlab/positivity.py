@@ -14,7 +14,7 @@ from .operators import check_problem, convolve, convolve_adjoint
 __all__ = ["richardson_lucy"]
 
 
-def richardson_lucy(y, h, iterations, mode="full"):
+def richardson_lucy(y, h, iterations, *, mode="full"):
     """Richardson-Lucy deconvolution for non-negative data and kernel.
 
     ``x <- x * A^T(y / A x) / A^T 1``, from the flat start ``x = sum(y) / sum(A^T 1)``.

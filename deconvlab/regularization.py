@@ -169,7 +169,7 @@ def _check_svd(svd, y, h, n, mode, order):
     return svd
 
 
-def tikhonov(y, h, lam, mode="full", order=0, method="auto", svd=None):
+def tikhonov(y, h, lam, *, mode="full", order=0, method="auto", svd=None):
     """Minimise ``||A x - y||^2 + lam^2 ||L x||^2`` exactly, ``L`` the ``order``-th difference.
 
     ``A`` is the convolution matrix of ``mode`` and ``L`` the ordinary
@@ -341,7 +341,7 @@ def _tikhonov_cg(y, h, lam, mode, order, n):
     return solution
 
 
-def tsvd(y, h, k, mode="full", svd=None):
+def tsvd(y, h, k, *, mode="full", svd=None):
     """Truncated SVD: ``x = sum_{i<k} (u_i^T y / s_i) v_i``, keeping the ``k`` largest singular values.
 
     ``k`` runs from 1 to the number of singular values, ``min(len(y), n)``; ``k`` equal to the rank
@@ -364,7 +364,7 @@ class Picard(NamedTuple):
     ratio: np.ndarray
 
 
-def picard(y, h, mode="full", svd=None):
+def picard(y, h, *, mode="full", svd=None):
     """``s_i``, ``|u_i^T y|`` and ``|u_i^T y| / s_i`` for the Picard plot.
 
     The discrete Picard condition: a meaningful solution needs ``|u_i^T y|`` to
@@ -416,7 +416,7 @@ def _curves(operator, y, lams):
     return np.sqrt(residual2), np.sqrt(seminorm2), gcv
 
 
-def choose_lambda(y, h, mode="full", method="gcv", noise_std=None, order=0, lams=None, svd=None):
+def choose_lambda(y, h, method="gcv", *, mode="full", noise_std=None, order=0, lams=None, svd=None):
     """Choose ``lam`` for :func:`tikhonov` from the data alone. Returns ``(lam, info)``.
 
     - ``gcv``: minimise ``G(lam) = ||A x_lam - y||^2 / (m - sum f_i)^2`` (generalised cross-validation).

@@ -22,7 +22,7 @@ def tv_objective(x, y, h, lam, mode="full"):
     return float(0.5 * np.sum((convolve(x, h, mode) - y) ** 2) + lam * np.sum(np.abs(np.diff(x))))
 
 
-def tv(y, h, lam, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_info=False, method="auto"):
+def tv(y, h, lam, *, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_info=False, method="auto"):
     """Total-variation deconvolution: minimise ``1/2 ||A x - y||^2 + lam ||D x||_1``.
 
     ``A`` is the convolution of ``mode`` and ``D`` the ordinary first difference

@@ -77,7 +77,7 @@ def naive_view(sigma=2.0, noise_std=0.0, seed=0):
     y = add_noise(convolve(x, h, "full"), std=noise_std, rng=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # the failure is the point here
-        estimate = inverse_filter(y, h, "full")
+        estimate = inverse_filter(y, h, mode="full")
     error = rmse(estimate, x)
     title = (
         f"naive division, σ = {sigma:.1f} samples, noise std = {noise_std:g}: "
@@ -138,7 +138,7 @@ def threshold_view(threshold=1e-10, taper=None, noise_std=0.0, seed=0):
     h = seed_gaussian(x.size, FS)
     clean = convolve(x, h, "full")
     y = add_noise(clean, std=noise_std * np.abs(clean).max(), rng=seed)
-    estimate = inverse_filter(y, h, "full", threshold=threshold, taper=taper)
+    estimate = inverse_filter(y, h, mode="full", threshold=threshold, taper=taper)
     cutoff = kept_bandwidth(h, threshold, FS, n_fft=y.size)
     title = (
         f"threshold {threshold:.0e}, taper {taper or 'none'}, noise {noise_std:g} × max|y|: "
@@ -188,7 +188,7 @@ def wiener_view(noise_std=1e-3, nsr=1e-7, oracle=False, seed=0):
     std = noise_std * np.abs(clean).max()
     y = add_noise(clean, std=std, rng=seed)
     if oracle:
-        ratio = oracle_nsr(x, max(std, np.finfo(float).eps * np.abs(clean).max()), h)
+        ratio = oracle_nsr(x, h, max(std, np.finfo(float).eps * np.abs(clean).max()))
         label = "Wiener, oracle per-bin nsr"
     else:
         ratio = nsr * h.sum() ** 2
@@ -231,9 +231,9 @@ def regularization_view(sigma=3.0, noise_std=1e-3, lam=1e-2, n=256, seed=0):
     h = gaussian_kernel(sigma)
     y = add_noise(convolve(x, h, "full"), std=noise_std, rng=seed)
     operator = svd_operator(h, n, "full")
-    data = picard(y, h, "full", svd=operator)
+    data = picard(y, h, mode="full", svd=operator)
     factors = data.singular_values**2 / (data.singular_values**2 + lam**2)
-    estimate = tikhonov(y, h, lam, "full", svd=operator)
+    estimate = tikhonov(y, h, lam, mode="full", svd=operator)
     title = (
         f"σ = {sigma:.1f} samples, noise {noise_std:g}, λ = {lam:.1e}: "
         f"{int(np.sum(factors > 0.5))} components kept, RMSE {rmse(estimate, x):.3f}"

@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 
-def wiener(y, h, nsr, mode="full"):
+def wiener(y, h, nsr, *, mode="full"):
     """Deconvolve ``y`` by the Wiener filter ``W = conj(H) / (|H|^2 + nsr)``.
 
     The problem is made circular as in :func:`deconvlab.inverse_filter`
@@ -72,7 +72,7 @@ def _check_nsr(nsr, n_bins):
     return values
 
 
-def oracle_nsr(x, noise_std, h, mode="full"):
+def oracle_nsr(x, h, noise_std, *, mode="full"):
     """The per-bin ``nsr`` of the MMSE filter for a *known* signal and noise level.
 
     ``nsr[f] = N noise_std^2 / |X[f]|^2``: ``N noise_std^2`` is the expected

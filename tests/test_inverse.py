@@ -32,7 +32,7 @@ def test_inverse_is_exact_for_every_exact_mode(mode):
     x = RNG.standard_normal(256)
     h = dl.gaussian_kernel(1.0)
     y = dl.convolve(x, h, mode)
-    estimate = dl.inverse_filter(y, h, mode)
+    estimate = dl.inverse_filter(y, h, mode=mode)
     assert estimate.size == dl.solution_length(y.size, h.size, mode)
     # valid: one of many solutions, so check it reproduces the data
     assert np.allclose(dl.convolve(estimate, h, mode), y, atol=1e-10)
@@ -44,9 +44,9 @@ def test_same_mode_inverts_the_centred_circular_model():
     x = RNG.standard_normal(256)
     h = dl.gaussian_kernel(1.0)
     periodic_y = dl.convolve(x, np.roll(np.r_[h, np.zeros(256 - h.size)], -(h.size // 2)), "circular")
-    assert np.allclose(dl.inverse_filter(periodic_y, h, "same"), x, atol=1e-10)
+    assert np.allclose(dl.inverse_filter(periodic_y, h, mode="same"), x, atol=1e-10)
     # on a linear 'same' convolution only the edges differ
-    estimate = dl.inverse_filter(dl.convolve(x, h, "same"), h, "same")
+    estimate = dl.inverse_filter(dl.convolve(x, h, "same"), h, mode="same")
     assert np.allclose(estimate[20:-20], x[20:-20], atol=1e-3)
 
 

@@ -101,3 +101,31 @@ def test_runtime_dependencies_are_what_the_package_imports():
                 imported.add(node.module.split(".")[0])
     third_party = {name for name in imported if name not in __import__("sys").stdlib_module_names}
     assert third_party == runtime
+
+
+def test_every_solver_has_one_signature_shape():
+    """solver(y, h, <its parameter>, *, mode="full", ...): the keyword-only mode everywhere."""
+    import inspect
+
+    import deconvlab as dl
+
+    solvers = {
+        dl.inverse_filter: "threshold",
+        dl.wiener: "nsr",
+        dl.tikhonov: "lam",
+        dl.tsvd: "k",
+        dl.tv: "lam",
+        dl.richardson_lucy: "iterations",
+        dl.piecewise_constant_fit: "jumps",
+        dl.piecewise_refit: "estimate",
+        dl.choose_lambda: "method",
+        dl.oracle_nsr: "noise_std",
+        dl.picard: None,
+    }
+    for solver, parameter in solvers.items():
+        parameters = list(inspect.signature(solver).parameters.values())
+        positional = [p.name for p in parameters if p.kind == p.POSITIONAL_OR_KEYWORD]
+        expected = ["x" if solver is dl.oracle_nsr else "y", "h"] + ([parameter] if parameter else [])
+        assert positional == expected, f"{solver.__name__}: positional {positional}"
+        mode = inspect.signature(solver).parameters["mode"]
+        assert mode.kind == mode.KEYWORD_ONLY and mode.default == "full", f"{solver.__name__}: mode"

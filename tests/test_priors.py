@@ -36,7 +36,7 @@ def kkt_violation(x, y, h, lam, mode):
 @pytest.mark.parametrize("lam", [1e-2, 0.1, 1.0])
 def test_tv_active_set_satisfies_the_optimality_conditions(mode, lam):
     _, h, y = small_problem(mode)
-    x, info = dl.tv(y, h, lam, mode, return_info=True)
+    x, info = dl.tv(y, h, lam, mode=mode, return_info=True)
     assert info["converged"] and info["method"] == "active-set"
     assert kkt_violation(x, y, h, lam, mode) < 1e-6
 
@@ -54,7 +54,7 @@ def test_tv_reaches_the_cvxpy_optimum(mode, nonneg):
         [variable >= 0] if nonneg else [],
     )
     problem.solve(solver=cp.CLARABEL)
-    x = dl.tv(y, h, lam, mode, nonneg=nonneg)
+    x = dl.tv(y, h, lam, mode=mode, nonneg=nonneg)
     assert dl.tv_objective(x, y, h, lam, mode) <= problem.value * (1 + 1e-6)
     if nonneg:
         assert x.min() >= 0
@@ -63,8 +63,8 @@ def test_tv_reaches_the_cvxpy_optimum(mode, nonneg):
 @pytest.mark.parametrize("mode", ["full", "valid"])
 def test_admm_and_active_set_agree(mode):
     _, h, y = small_problem(mode)
-    a = dl.tv(y, h, 0.1, mode, method="active-set")
-    b = dl.tv(y, h, 0.1, mode, method="admm", tol=1e-10, max_iter=50000)
+    a = dl.tv(y, h, 0.1, mode=mode, method="active-set")
+    b = dl.tv(y, h, 0.1, mode=mode, method="admm", tol=1e-10, max_iter=50000)
     objective_a, objective_b = dl.tv_objective(a, y, h, 0.1, mode), dl.tv_objective(b, y, h, 0.1, mode)
     assert abs(objective_a - objective_b) <= 1e-6 * objective_a
 
@@ -196,11 +196,11 @@ def test_tv_with_more_unknowns_than_measurements_switches_to_admm():
     reaches a minimiser, an explicit active-set request says why it cannot."""
     h = np.array([0.19, 2.48, -0.41, -2.44, 1.80])
     y = np.array([3.12, -3.79, 3.30])
-    x, info = dl.tv(y, h, 1.0, "valid", return_info=True)
+    x, info = dl.tv(y, h, 1.0, mode="valid", return_info=True)
     assert info["method"] == "admm" and info["converged"]
     best = dl.tv_objective(x, y, h, 1.0, "valid")
     rng = np.random.default_rng(0)
     for _ in range(50):
         assert dl.tv_objective(x + 1e-3 * rng.standard_normal(7), y, h, 1.0, "valid") >= best - 1e-9
     with pytest.raises(ValueError, match="full column rank"):
-        dl.tv(y, h, 1.0, "valid", method="active-set")
+        dl.tv(y, h, 1.0, mode="valid", method="active-set")

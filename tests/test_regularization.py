@@ -28,7 +28,7 @@ def problem(n=80, sigma=2.0, mode="full", noise=1e-2, seed=0):
 def test_tikhonov_dense_equals_stacked_lstsq(mode, order, lam):
     _, h, y = problem(mode=mode)
     reference = stacked_lstsq(y, h, lam, mode, order, 80)
-    np.testing.assert_allclose(dl.tikhonov(y, h, lam, mode, order, method="dense"), reference, atol=1e-9)
+    np.testing.assert_allclose(dl.tikhonov(y, h, lam, mode=mode, order=order, method="dense"), reference, atol=1e-9)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -36,14 +36,14 @@ def test_tikhonov_dense_equals_stacked_lstsq(mode, order, lam):
 def test_tikhonov_iterative_equals_stacked_lstsq(mode, order):
     _, h, y = problem(mode=mode)
     reference = stacked_lstsq(y, h, 0.05, mode, order, 80)
-    estimate = dl.tikhonov(y, h, 0.05, mode, order, method="iterative")
+    estimate = dl.tikhonov(y, h, 0.05, mode=mode, order=order, method="iterative")
     assert np.linalg.norm(estimate - reference) < 1e-6 * np.linalg.norm(reference)
 
 
 def test_tikhonov_fft_is_exact_for_circular():
     _, h, y = problem(mode="circular")
     np.testing.assert_allclose(
-        dl.tikhonov(y, h, 0.05, "circular", method="fft"), stacked_lstsq(y, h, 0.05, "circular", 0, 80), atol=1e-11
+        dl.tikhonov(y, h, 0.05, mode="circular", method="fft"), stacked_lstsq(y, h, 0.05, "circular", 0, 80), atol=1e-11
     )
 
 
@@ -52,8 +52,8 @@ def test_matrix_free_path_matches_dense_path_at_n_2000():
     x = dl.square_wave(n, 200, 0.5, (0.0, 1.0), delay=50)
     h = dl.gaussian_kernel(5.0)
     y = dl.add_noise(dl.convolve(x, h), std=0.01, rng=0)
-    dense = dl.tikhonov(y, h, 0.01, "full", method="dense")
-    iterative = dl.tikhonov(y, h, 0.01, "full", method="iterative")
+    dense = dl.tikhonov(y, h, 0.01, mode="full", method="dense")
+    iterative = dl.tikhonov(y, h, 0.01, mode="full", method="iterative")
     # CG stops at a relative normal-equation residual of 1e-10; the solution is then good to ~1e-8.
     assert np.linalg.norm(iterative - dense) < 1e-6 * np.linalg.norm(dense)
 
@@ -63,7 +63,7 @@ def test_filter_factors_are_s2_over_s2_plus_lam2():
     A = dl.convolution_matrix(h, 80, "full")
     U, s, Vt = np.linalg.svd(A, full_matrices=False)
     lam = 0.3
-    estimate = dl.tikhonov(y, h, lam, "full")
+    estimate = dl.tikhonov(y, h, lam, mode="full")
     factors = (Vt @ estimate) / ((U.T @ y) / s)
     np.testing.assert_allclose(factors, s**2 / (s**2 + lam**2), rtol=1e-8, atol=1e-12)
 
@@ -73,14 +73,14 @@ def test_tsvd_with_full_rank_is_the_pseudo_inverse(mode):
     _, h, y = problem(mode=mode, sigma=1.0)
     A = dl.convolution_matrix(h, 80, mode)
     rank = min(A.shape)
-    np.testing.assert_allclose(dl.tsvd(y, h, rank, mode), np.linalg.pinv(A) @ y, atol=1e-9)
+    np.testing.assert_allclose(dl.tsvd(y, h, rank, mode=mode), np.linalg.pinv(A) @ y, atol=1e-9)
 
 
 def test_tsvd_keeps_the_largest_singular_values():
     _, h, y = problem()
     A = dl.convolution_matrix(h, 80, "full")
     U, s, Vt = np.linalg.svd(A, full_matrices=False)
-    np.testing.assert_allclose(dl.tsvd(y, h, 10, "full"), Vt[:10].T @ ((U[:, :10].T @ y) / s[:10]), atol=1e-10)
+    np.testing.assert_allclose(dl.tsvd(y, h, 10, mode="full"), Vt[:10].T @ ((U[:, :10].T @ y) / s[:10]), atol=1e-10)
 
 
 def test_svd_operator_is_reused_and_checked():
@@ -151,7 +151,7 @@ def test_choose_lambda_gcv_is_within_1_5x_of_the_best_in_the_median():
         h = dl.gaussian_kernel(float(rng.uniform(2, 6)))
         y = dl.add_noise(dl.convolve(x, h), std=float(10 ** rng.uniform(-3, -1)), rng=seed)
         operator = dl.svd_operator(h, n, "full")
-        lam, info = dl.choose_lambda(y, h, "full", "gcv", svd=operator)
+        lam, info = dl.choose_lambda(y, h, mode="full", method="gcv", svd=operator)
         errors = [dl.rmse(dl.tikhonov(y, h, candidate, svd=operator), x) for candidate in info["lams"]]
         ratios.append(dl.rmse(dl.tikhonov(y, h, lam, svd=operator), x) / min(errors))
     assert np.median(ratios) < 1.5
@@ -203,16 +203,16 @@ def test_tikhonov_without_a_unique_minimiser_says_so():
     """valid, n = 4, k = 4: one measurement; an order-2 penalty leaves two directions free."""
     h = np.array([3.1, -0.1, 0.6, 0.1])
     with pytest.raises(ValueError, match="not unique"):
-        dl.tikhonov(np.array([2.9]), h, 1.0, "valid", order=2)
+        dl.tikhonov(np.array([2.9]), h, 1.0, mode="valid", order=2)
     # A kernel that sums to zero cannot see the constant, which an order-1 penalty leaves free.
     with pytest.raises(ValueError, match="not unique"):
-        dl.tikhonov(np.ones(8), np.array([1.0, -1.0]), 1.0, "circular", order=1)
+        dl.tikhonov(np.ones(8), np.array([1.0, -1.0]), 1.0, mode="circular", order=1)
 
 
 def test_iterative_tikhonov_refuses_a_zero_sum_kernel_with_a_derivative_penalty():
     """The check does not depend on the dense factorisation (large n takes the CG path)."""
     with pytest.raises(ValueError, match="sums to zero"):
-        dl.tikhonov(np.ones(64), np.array([1.0, -2.0, 1.0]), 0.1, "valid", order=1, method="iterative")
+        dl.tikhonov(np.ones(64), np.array([1.0, -2.0, 1.0]), 0.1, mode="valid", order=1, method="iterative")
 
 
 @pytest.mark.parametrize("mode", ["full", "same", "valid", "circular"])
@@ -233,7 +233,7 @@ def test_sparse_direct_tikhonov_matches_dense_least_squares(mode, order):
     lam = 0.05
     A, L = dl.convolution_matrix(h, n, mode), dl.difference_matrix(n, order)
     reference = np.linalg.lstsq(np.vstack([A, lam * L]), np.r_[y, np.zeros(L.shape[0])], rcond=None)[0]
-    np.testing.assert_allclose(dl.tikhonov(y, h, lam, mode, order=order, method="sparse"), reference, atol=1e-8)
+    np.testing.assert_allclose(dl.tikhonov(y, h, lam, mode=mode, order=order, method="sparse"), reference, atol=1e-8)
 
 
 def test_large_problem_with_tiny_lambda_is_solved_exactly_not_silently_approximately():

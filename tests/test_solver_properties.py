@@ -43,10 +43,10 @@ def test_tikhonov_solves_the_stacked_least_squares_problem(problem, order, lam):
     stacked = np.vstack([dl.convolution_matrix(h, n, mode), np.diff(np.eye(n), order, axis=0)])
     if np.linalg.matrix_rank(stacked) < n:  # no unique minimiser: a clear error, not a guess
         with pytest.raises(ValueError, match="not unique"):
-            dl.tikhonov(y, h, lam, mode, order)
+            dl.tikhonov(y, h, lam, mode=mode, order=order)
         return
     reference = stacked_lstsq(y, h, lam, mode, order, n)
-    estimate = dl.tikhonov(y, h, lam, mode, order)
+    estimate = dl.tikhonov(y, h, lam, mode=mode, order=order)
     assert np.linalg.norm(estimate - reference) <= 1e-8 * max(1.0, np.linalg.norm(reference))
 
 
@@ -60,7 +60,7 @@ def test_tsvd_with_every_singular_value_is_the_pseudo_inverse(problem):
     if rank < min(A.shape):
         return  # (numerically) rank deficient: pinv's cut-off and tsvd's k need not agree
     reference = np.linalg.pinv(A) @ y
-    estimate = dl.tsvd(y, h, rank, mode)
+    estimate = dl.tsvd(y, h, rank, mode=mode)
     assert np.linalg.norm(estimate - reference) <= 1e-7 * max(1.0, np.linalg.norm(reference))
 
 
@@ -75,7 +75,7 @@ def test_naive_inverse_undoes_a_kernel_with_no_small_bins(n, k, mode, seed):
     h[0] = 1.0
     h[1:] = rng.uniform(-0.5, 0.5, k - 1) / max(k - 1, 1)
     x = rng.standard_normal(n)
-    estimate = dl.inverse_filter(dl.convolve(x, h, mode), h, mode)
+    estimate = dl.inverse_filter(dl.convolve(x, h, mode), h, mode=mode)
     np.testing.assert_allclose(estimate, x, atol=1e-10)
 
 
@@ -89,7 +89,7 @@ def test_circular_wiener_is_the_closed_form_filter(n, k, nsr, seed):
     y = rng.standard_normal(n)
     H = np.fft.fft(h, n)
     reference = np.real(np.fft.ifft(np.conj(H) * np.fft.fft(y) / (np.abs(H) ** 2 + nsr)))
-    np.testing.assert_allclose(dl.wiener(y, h, nsr, "circular"), reference, atol=1e-10)
+    np.testing.assert_allclose(dl.wiener(y, h, nsr, mode="circular"), reference, atol=1e-10)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -98,7 +98,7 @@ def test_tv_solution_beats_every_nearby_point(problem, lam, seed):
     """A minimiser of 1/2||Ax - y||^2 + lam ||Dx||_1: no random nearby point, no point along a
     random line through it, and neither the least-squares fit nor zero does better."""
     x, h, y, mode = problem
-    estimate = dl.tv(y, h, lam, mode)
+    estimate = dl.tv(y, h, lam, mode=mode)
     best = dl.tv_objective(estimate, y, h, lam, mode)
     tolerance = 1e-7 * max(1.0, abs(best))
     rng = np.random.default_rng(seed)
@@ -107,7 +107,7 @@ def test_tv_solution_beats_every_nearby_point(problem, lam, seed):
             direction = rng.standard_normal(x.size)
             for step in (scale, -scale):
                 assert dl.tv_objective(estimate + step * direction, y, h, lam, mode) >= best - tolerance
-    for other in (np.zeros(x.size), dl.tikhonov(y, h, 1e-6, mode)):
+    for other in (np.zeros(x.size), dl.tikhonov(y, h, 1e-6, mode=mode)):
         assert dl.tv_objective(other, y, h, lam, mode) >= best - tolerance
 
 
