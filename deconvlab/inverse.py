@@ -82,6 +82,14 @@ def inverse_filter(y, h, threshold=0.0, *, mode="full", taper=None):
     -------
     ndarray
         The estimate of ``x``, length ``solution_length(len(y), len(h), mode)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deconvlab import convolve
+    >>> x, h = np.r_[np.zeros(20), np.ones(20)], np.array([0.6, 0.3, 0.1])
+    >>> bool(np.allclose(inverse_filter(convolve(x, h), h), x))   # no noise, |H| far from 0
+    True
     """
     y = as_signal(y, "y")
     h = as_kernel(h)
@@ -129,6 +137,11 @@ def gaussian_cutoff(sigma, threshold, fs=1.0):
     """Closed-form cut-off of a threshold on a Gaussian blur of ``sigma`` samples:
     ``|H(f)| / |H(0)| = exp(-2 pi^2 sigma^2 f^2) = threshold`` gives
     ``f_c = fs * sqrt(ln(1/threshold) / (2 pi^2 sigma^2))``.
+
+    Examples
+    --------
+    >>> round(gaussian_cutoff(80, 1e-10, fs=200), 2)   # the question's blur, in Hz
+    2.7
     """
     sigma = as_number(sigma, "sigma", strictly_positive=True)
     threshold = as_number(threshold, "threshold", strictly_positive=True)

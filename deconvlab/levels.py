@@ -15,7 +15,13 @@ __all__ = ["quantize", "estimate_levels", "jumps_of", "piecewise_constant_fit", 
 
 
 def quantize(x, levels):
-    """Snap every sample to the nearest of the known ``levels`` (ties go to the lower level)."""
+    """Snap every sample to the nearest of the known ``levels`` (ties go to the lower level).
+
+    Examples
+    --------
+    >>> quantize([0.2, 2.9, 1.6], [0, 3]).tolist()
+    [0.0, 3.0, 3.0]
+    """
     x = as_signal(x, "x")
     levels = np.unique(as_signal(levels, "levels"))
     # Nearest level by a search among the midpoints: O(n log k), no n x k distance matrix.
@@ -25,6 +31,11 @@ def quantize(x, levels):
 def estimate_levels(x, count=2, iterations=100):
     """Estimate ``count`` levels of a piecewise-constant signal: 1-D k-means (Lloyd) on its samples,
     started at evenly spaced quantiles. Returns the levels in increasing order.
+
+    Examples
+    --------
+    >>> estimate_levels([0.1, -0.1, 2.9, 3.1]).tolist()
+    [0.0, 3.0]
     """
     x = as_signal(x, "x")
     count = as_count(count, "count")
@@ -49,7 +60,13 @@ def _nearest_level(x, levels):
 
 
 def jumps_of(x):
-    """Indices ``i`` where ``x[i] != x[i - 1]`` (the first sample of each new piece)."""
+    """Indices ``i`` where ``x[i] != x[i - 1]`` (the first sample of each new piece).
+
+    Examples
+    --------
+    >>> jumps_of([0, 0, 3, 3, 0]).tolist()
+    [2, 4]
+    """
     x = as_signal(x, "x")
     return np.flatnonzero(np.diff(x)) + 1
 

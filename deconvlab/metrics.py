@@ -33,6 +33,11 @@ def rmse(estimate, truth):
     """Root-mean-square error ``sqrt(mean((estimate - truth)^2))``.
 
     ``inf`` if the estimate holds inf or NaN (e.g. a naive inverse that divided by 0).
+
+    Examples
+    --------
+    >>> round(rmse([1.0, 2.0], [1.0, 4.0]), 4)
+    1.4142
     """
     estimate, truth = _pair(estimate, truth)
     if not np.all(np.isfinite(estimate)):

@@ -39,7 +39,13 @@ __all__ = [
 
 
 def output_length(n, k, mode):
-    """Length of ``convolve(x, h, mode)`` for ``len(x) = n``, ``len(h) = k``."""
+    """Length of ``convolve(x, h, mode)`` for ``len(x) = n``, ``len(h) = k``.
+
+    Examples
+    --------
+    >>> output_length(10, 3, 'valid'), output_length(10, 3, 'full')
+    (8, 12)
+    """
     n, k = as_count(n, "n"), as_count(k, "k")
     check_mode(mode)
     check_kernel_fits(n, k, mode)
@@ -51,6 +57,11 @@ def solution_length(m, k, mode):
 
     The inverse of :func:`output_length`: ``m - k + 1`` for ``full``,
     ``m + k - 1`` for ``valid``, ``m`` for ``same`` and ``circular``.
+
+    Examples
+    --------
+    >>> solution_length(8, 3, 'valid')
+    10
     """
     check_mode(mode)
     if mode == "full":
@@ -140,6 +151,13 @@ def convolve(x, h, mode="full"):
     is always ``len(x)``). ``scipy.signal.convolve`` picks direct or FFT
     evaluation, whichever is faster. ``circular`` is
     ``irfft(rfft(x) * rfft(h, n), n)``: periodic with period ``n = len(x)``.
+
+    Examples
+    --------
+    >>> convolve([1.0, 2.0, 3.0], [1.0, 1.0]).tolist()
+    [1.0, 3.0, 5.0, 3.0]
+    >>> convolve([1.0, 2.0, 3.0], [1.0, 1.0], 'circular').tolist()
+    [4.0, 3.0, 5.0]
     """
     x = as_signal(x, "x")
     h = as_kernel(h)
@@ -160,6 +178,13 @@ def convolve_adjoint(y, h, n, mode="full"):
     where ``y_full`` is ``y`` placed at the rows of the full result that ``mode``
     keeps (zeros elsewhere). For ``circular`` it is ``irfft(conj(H) Y)``.
     Satisfies ``dot(A x, y) == dot(x, A^T y)`` to rounding (the "dot test").
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x, h, y = np.arange(5.0), np.array([1.0, -2.0]), np.array([1.0, 0.0, 2.0, 1.0, 3.0, -1.0])
+    >>> bool(np.isclose(convolve(x, h) @ y, x @ convolve_adjoint(y, h, 5)))   # the dot test
+    True
     """
     y = as_signal(y, "y")
     h = as_kernel(h)
@@ -181,6 +206,14 @@ def convolution_matrix(h, n, mode="full"):
     Toeplitz for ``full``/``same``/``valid`` (``scipy.linalg.convolution_matrix``),
     circulant for ``circular`` (``scipy.linalg.circulant`` of ``h`` zero-padded to ``n``).
     Shape ``(output_length(n, k, mode), n)``.
+
+    Examples
+    --------
+    >>> convolution_matrix([1.0, 2.0], 3)
+    array([[1., 0., 0.],
+           [2., 1., 0.],
+           [0., 2., 1.],
+           [0., 0., 2.]])
     """
     h = as_kernel(h)
     n = as_count(n, "n")

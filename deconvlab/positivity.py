@@ -21,6 +21,14 @@ def richardson_lucy(y, h, iterations, *, mode="full"):
     Where ``A x`` is below ``eps * max(A x)`` the ratio is taken as 0 (the usual
     guard against division by zero); nothing is clipped. Each step keeps ``x >= 0``
     and the flux ``sum(A^T 1 * x) = sum(y)`` (for ``full``: ``sum(x) sum(h) = sum(y)``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deconvlab import convolve
+    >>> x, h = np.r_[np.zeros(20), np.ones(20)], np.array([0.6, 0.3, 0.1])
+    >>> bool(np.allclose(richardson_lucy(convolve(x, h), h, 500), x, atol=0.05))
+    True
     """
     y, h, n = check_problem(y, h, mode)
     iterations = as_count(iterations, "iterations", minimum=0)

@@ -149,6 +149,12 @@ def gaussian_kernel(sigma, radius=None, normalize=True):
         radii cap the condition number of the blur (see notebook 05).
     normalize : bool
         If True (default) the samples sum to 1 (DC gain 1).
+
+    Examples
+    --------
+    >>> k = gaussian_kernel(1.0)
+    >>> k.size, round(float(k.sum()), 12)   # radius ceil(8.49 σ), unit gain
+    (19, 1.0)
     """
     sigma = as_number(sigma, "sigma", strictly_positive=True)
     if radius is None:

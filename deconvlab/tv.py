@@ -51,6 +51,14 @@ def tv(y, h, lam, *, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_
     return_info : bool
         Also return a dict with ``iterations``, ``converged``, ``final_objective`` and the
         method's own measures.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deconvlab import convolve, jumps_of
+    >>> x, h = np.r_[np.zeros(20), np.ones(20)], np.array([0.6, 0.3, 0.1])
+    >>> jumps_of(np.round(tv(convolve(x, h), h, 1e-4), 2)).tolist()   # one jump, at sample 20
+    [20]
     """
     y, h, n = check_problem(y, h, mode)
     lam = as_number(lam, "lam", minimum=0.0)

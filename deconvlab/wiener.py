@@ -43,6 +43,14 @@ def wiener(y, h, nsr, *, mode="full"):
     -------
     ndarray
         The estimate of ``x``, length ``solution_length(len(y), len(h), mode)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deconvlab import convolve
+    >>> x, h = np.r_[np.zeros(20), np.ones(20)], np.array([0.6, 0.3, 0.1])
+    >>> bool(np.allclose(wiener(convolve(x, h), h, 0.0), x))   # nsr = 0: the plain inverse
+    True
     """
     y = as_signal(y, "y")
     h = as_kernel(h)
@@ -102,6 +110,11 @@ def recoverable_bandwidth(sigma, snr_db, fs=1.0):
         f_max = fs * sqrt(ln(SNR) / (2 pi^2 sigma^2)).
 
     It is :func:`deconvlab.gaussian_cutoff` at the threshold ``1 / SNR``.
+
+    Examples
+    --------
+    >>> round(recoverable_bandwidth(80, 200, fs=200), 2)   # σ = 0.4 s at 200 dB: harmonics 1, 3, 5
+    2.7
     """
     snr_db = as_number(snr_db, "snr_db", strictly_positive=True)
     return gaussian_cutoff(sigma, 10 ** (-snr_db / 20), fs)
