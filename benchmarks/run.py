@@ -194,6 +194,35 @@ def bench_tv(n=10**4, sigma=10.0, noise=0.01, lam=0.2, budget_seconds=120.0):
     return ok
 
 
+def bench_import(repeats=7, target=1.5):
+    """`import deconvlab` in a fresh interpreter vs importing what it needs (numpy and the scipy
+    modules it uses); target: ratio <= 1.5, and matplotlib.pyplot not imported."""
+    import subprocess
+
+    def interpreter(code):
+        return lambda: subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+    ours = median_seconds(interpreter("import deconvlab"), repeats)
+    reference = median_seconds(
+        interpreter("import numpy, scipy.fft, scipy.linalg, scipy.signal, scipy.sparse.linalg"), repeats
+    )
+    pyplot = (
+        subprocess.run(
+            [sys.executable, "-c", "import sys, deconvlab; print('matplotlib.pyplot' in sys.modules)"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        == "True"
+    )
+    ratio = ours / reference
+    print(
+        f"import deconvlab: {ours:.2f} s, {ratio:.2f} x importing numpy + the scipy modules it uses "
+        f"({reference:.2f} s); pyplot imported: {pyplot} (target: ratio <= {target}, no pyplot)"
+    )
+    return ratio <= target and not pyplot
+
+
 if __name__ == "__main__":
-    results = [bench_convolve(), bench_tikhonov(), bench_tv()]
+    results = [bench_import(), bench_convolve(), bench_tikhonov(), bench_tv()]
     sys.exit(0 if all(results) else 1)
