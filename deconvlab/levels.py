@@ -6,9 +6,11 @@ A square wave takes two levels. :func:`quantize` snaps an estimate to known leve
 :func:`piecewise_refit` moves the jumps to fit the data.
 """
 
+import warnings
+
 import numpy as np
 
-from ._checks import as_count, as_signal
+from ._checks import as_count, as_flag, as_signal
 from .operators import check_problem, convolve
 
 __all__ = ["quantize", "estimate_levels", "jumps_of", "piecewise_constant_fit", "piecewise_refit"]
@@ -83,18 +85,36 @@ def _segment_columns(n, positions):
     return edges[:, :-1] - edges[:, 1:]
 
 
-def piecewise_constant_fit(y, h, jumps, *, mode="full", two_levels=False):
+def piecewise_constant_fit(y, h, jumps, *, mode="full", two_levels=False, return_info=False):
     """Least-squares levels of a piecewise-constant signal with known jump positions.
 
     ``x = B c`` with ``B`` the indicator columns of the pieces between ``jumps`` (indices
     of the first sample of each new piece; fractional positions allowed) and
     ``c = argmin ||A B c - y||``. With ``two_levels=True`` the pieces alternate between
     two levels (a square wave: two columns, low pieces and high pieces), else each piece
-    has its own level. Knowing the true jumps, this is the *oracle*: the best any method
-    using the same model can do at that noise. Returns ``(x, residual_norm)``.
+    has its own level. Knowing the true jumps, this is the *oracle* for that model: the
+    least-squares fit given information no real deconvolution has.
+
+    Returns
+    -------
+    ndarray, or (ndarray, dict) with ``return_info=True``
+        The fit ``x``; the dict holds ``levels`` (``c``) and ``residual_norm`` (``||A x - y||``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deconvlab import convolve
+    >>> x, h = np.r_[np.zeros(20), np.ones(20)], np.array([0.6, 0.3, 0.1])
+    >>> fit, info = piecewise_constant_fit(convolve(x, h), h, [20], return_info=True)
+    >>> np.round(info["levels"], 12).tolist(), bool(np.allclose(fit, x))
+    ([0.0, 1.0], True)
     """
     y, h, n = check_problem(y, h, mode)
+    return_info = as_flag(return_info, "return_info")
+    two_levels = as_flag(two_levels, "two_levels")
     jumps = np.sort(np.asarray(jumps, dtype=float)).ravel()
+    if np.any(~np.isfinite(jumps)):
+        raise ValueError("jumps must be finite")
     if jumps.size and (jumps.min() <= 0 or jumps.max() >= n):
         raise ValueError(f"jumps must lie strictly inside (0, {n}); got {jumps.min()} .. {jumps.max()}")
     basis = _segment_columns(n, jumps)
@@ -102,7 +122,10 @@ def piecewise_constant_fit(y, h, jumps, *, mode="full", two_levels=False):
         basis = np.column_stack([basis[:, 0::2].sum(axis=1), basis[:, 1::2].sum(axis=1)])[:, : min(2, basis.shape[1])]
     blurred = np.column_stack([convolve(column, h, mode) for column in basis.T])
     levels, *_ = np.linalg.lstsq(blurred, y, rcond=None)
-    return basis @ levels, float(np.linalg.norm(blurred @ levels - y))
+    x = basis @ levels
+    if not return_info:
+        return x
+    return x, {"levels": levels, "residual_norm": float(np.linalg.norm(blurred @ levels - y))}
 
 
 def _joint_moves(count, steps=(1, 2)):
@@ -129,7 +152,7 @@ def _joint_moves(count, steps=(1, 2)):
     return np.array(sorted(unique))
 
 
-def piecewise_refit(y, h, estimate, *, mode="full", two_levels=True, max_rounds=200):
+def piecewise_refit(y, h, estimate, *, mode="full", two_levels=True, max_rounds=200, return_info=False):
     """Turn an estimate (e.g. from :func:`tv`) into a piecewise-constant fit of the data.
 
     1. Jump set: quantize ``estimate`` to two levels (:func:`estimate_levels`) and take the
@@ -139,26 +162,47 @@ def piecewise_refit(y, h, estimate, *, mode="full", two_levels=True, max_rounds=
     3. Jump positions: a joint search. Each round tries moves of several jumps at once
        (every +-1 pattern of three neighbouring jumps, global shifts and widenings, single
        jumps by +-1 and +-2) with the levels refitted for each, and takes the move that
-       lowers the data residual ``||A x - y||`` most; it stops when no move helps. Moving one
-       jump at a time stalls in local minima (neighbouring edges are coupled by the blur and
-       by the shared levels).
+       lowers the data residual ``||A x - y||`` most; it stops when no move helps (a local
+       minimum of the residual over jump positions). Moving one jump at a time stalls in
+       local minima (neighbouring edges are coupled by the blur and by the shared levels).
+       It cannot add or remove a jump. If ``max_rounds`` pass first, a ``RuntimeWarning`` says so.
 
-    Returns ``(x, jumps)``: the piecewise-constant fit and its jump indices.
+    Returns
+    -------
+    ndarray, or (ndarray, dict) with ``return_info=True``
+        The piecewise-constant fit; the dict holds ``jumps`` (indices), ``residual_norm``,
+        ``rounds`` and ``converged`` (no move helped before ``max_rounds``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deconvlab import convolve
+    >>> x, h = np.r_[np.zeros(20), np.ones(20)], np.array([0.6, 0.3, 0.1])
+    >>> rough = np.r_[np.zeros(22), np.ones(18)]          # an estimate with the jump 2 samples late
+    >>> fit, info = piecewise_refit(convolve(x, h), h, rough, return_info=True)
+    >>> info["jumps"].tolist(), info["converged"]
+    ([20], True)
     """
     y, h, n = check_problem(y, h, mode)
     estimate = as_signal(estimate, "estimate")
     if estimate.size != n:
         raise ValueError(f"estimate must have {n} samples for this y, h and mode; got {estimate.size}")
     max_rounds = as_count(max_rounds, "max_rounds")
+    return_info = as_flag(return_info, "return_info")
     jumps = jumps_of(quantize(estimate, estimate_levels(estimate, 2)))
 
     def residual(candidate):
-        return piecewise_constant_fit(y, h, candidate, mode=mode, two_levels=two_levels)[1]
+        return piecewise_constant_fit(y, h, candidate, mode=mode, two_levels=two_levels, return_info=True)[1][
+            "residual_norm"
+        ]
 
+    rounds, converged = 0, True
     if jumps.size:
         best = residual(jumps)
         moves = _joint_moves(jumps.size)
-        for _ in range(max_rounds):
+        converged = False
+        while rounds < max_rounds:
+            rounds += 1
             candidates = jumps[None, :] + moves
             valid = np.all(np.diff(candidates, axis=1) > 0, axis=1) & np.all(
                 (candidates > 0) & (candidates < n), axis=1
@@ -166,7 +210,17 @@ def piecewise_refit(y, h, estimate, *, mode="full", two_levels=True, max_rounds=
             values = [residual(candidate) if ok else np.inf for candidate, ok in zip(candidates, valid)]
             choice = int(np.argmin(values))
             if not values[choice] < best:
+                converged = True
                 break
             jumps, best = candidates[choice], values[choice]
-    x, _ = piecewise_constant_fit(y, h, jumps, mode=mode, two_levels=two_levels)
-    return x, jumps
+        if not converged:
+            warnings.warn(
+                f"piecewise_refit: the jump search still improved after max_rounds={max_rounds}; "
+                "the result is not a local minimum (raise max_rounds)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+    x, info = piecewise_constant_fit(y, h, jumps, mode=mode, two_levels=two_levels, return_info=True)
+    if not return_info:
+        return x
+    return x, {"jumps": jumps, "residual_norm": info["residual_norm"], "rounds": rounds, "converged": converged}

@@ -30,7 +30,7 @@ import scipy.optimize
 import scipy.sparse
 from scipy.sparse.linalg import LinearOperator, cg, spsolve
 
-from ._checks import as_count, as_kernel, as_number, as_signal
+from ._checks import as_count, as_flag, as_kernel, as_number, as_signal
 from .operators import (
     check_problem,
     convolution_matrix,
@@ -429,8 +429,9 @@ def _curves(operator, y, lams):
     return np.sqrt(residual2), np.sqrt(seminorm2), gcv
 
 
-def choose_lambda(y, h, method="gcv", *, mode="full", noise_std=None, order=0, lams=None, svd=None):
-    """Choose ``lam`` for :func:`tikhonov` from the data alone. Returns ``(lam, info)``.
+def choose_lambda(y, h, method="gcv", *, mode="full", noise_std=None, order=0, lams=None, svd=None, return_info=False):
+    """Choose ``lam`` for :func:`tikhonov` from the data alone. Returns ``lam``, or ``(lam, info)``
+    with ``return_info=True``.
 
     - ``gcv``: minimise ``G(lam) = ||A x_lam - y||^2 / (m - sum f_i)^2`` (generalised cross-validation).
     - ``lcurve``: the corner of the L-curve ``(log ||A x - y||, log ||L x||)``, the point of maximum
@@ -442,6 +443,7 @@ def choose_lambda(y, h, method="gcv", *, mode="full", noise_std=None, order=0, l
     """
     y, h, n = check_problem(y, h, mode)
     order = as_count(order, "order", minimum=0)
+    return_info = as_flag(return_info, "return_info")
     if method not in ("gcv", "lcurve", "discrepancy"):
         raise ValueError(f"method must be 'gcv', 'lcurve' or 'discrepancy'; got {method!r}")
     if noise_std is not None:
@@ -458,11 +460,13 @@ def choose_lambda(y, h, method="gcv", *, mode="full", noise_std=None, order=0, l
     residual, seminorm, gcv = _curves(operator, y, lams)
     info = {"method": method, "lams": lams, "residual_norm": residual, "solution_norm": seminorm, "gcv": gcv}
     if method == "gcv":
-        return float(lams[np.argmin(gcv)]), info
+        chosen = float(lams[np.argmin(gcv)])
+        return (chosen, info) if return_info else chosen
     if method == "lcurve":
         curvature = _lcurve_curvature(lams, residual, seminorm)
         info["curvature"] = curvature
-        return float(lams[np.nanargmax(curvature)]), info
+        chosen = float(lams[np.nanargmax(curvature)])
+        return (chosen, info) if return_info else chosen
     target = y.size * noise_std**2
 
     def excess(log_lam):
@@ -473,7 +477,8 @@ def choose_lambda(y, h, method="gcv", *, mode="full", noise_std=None, order=0, l
         raise ValueError("noise_std is too small: even lam -> 0 leaves a larger residual")
     if excess(high) < 0:
         raise ValueError("noise_std is too large: even lam -> inf leaves a smaller residual")
-    return float(np.exp(scipy.optimize.brentq(excess, low, high, xtol=1e-10))), info
+    chosen = float(np.exp(scipy.optimize.brentq(excess, low, high, xtol=1e-10)))
+    return (chosen, info) if return_info else chosen
 
 
 def _lcurve_curvature(lams, residual, seminorm):

@@ -125,9 +125,15 @@ def test_piecewise_constant_fit_is_exact_without_noise():
     h = dl.gaussian_kernel(5.0)
     y = dl.convolve(x, h)
     for two_levels in (False, True):
-        fit, residual = dl.piecewise_constant_fit(y, h, dl.jumps_of(x), two_levels=two_levels)
+        fit, info = dl.piecewise_constant_fit(y, h, dl.jumps_of(x), two_levels=two_levels, return_info=True)
         np.testing.assert_allclose(fit, x, atol=1e-10)
-        assert residual < 1e-10
+        assert info["residual_norm"] < 1e-10
+        np.testing.assert_array_equal(np.unique(np.round(info["levels"], 8)), [0.5, 2.0])
+        np.testing.assert_array_equal(dl.piecewise_constant_fit(y, h, dl.jumps_of(x), two_levels=two_levels), fit)
+
+
+def residual_norm(y, h, jumps):
+    return dl.piecewise_constant_fit(y, h, jumps, two_levels=True, return_info=True)[1]["residual_norm"]
 
 
 def question_problem(noise, seed):
@@ -139,7 +145,7 @@ def question_problem(noise, seed):
 
 def one_jump_at_a_time(y, h, jumps):
     """Coordinate descent on the jump positions (the method the joint search replaces)."""
-    best = dl.piecewise_constant_fit(y, h, jumps, two_levels=True)[1]
+    best = residual_norm(y, h, jumps)
     improved = True
     while improved:
         improved = False
@@ -147,7 +153,7 @@ def one_jump_at_a_time(y, h, jumps):
             for step in (-1, 1):
                 candidate = jumps.copy()
                 candidate[i] += step
-                value = dl.piecewise_constant_fit(y, h, candidate, two_levels=True)[1]
+                value = residual_norm(y, h, candidate)
                 if value < best:
                     jumps, best, improved = candidate, value, True
     return jumps, best
@@ -159,12 +165,22 @@ def test_piecewise_refit_finds_the_true_jumps_where_one_at_a_time_stalls():
     estimate = dl.tv(y, h, 3.16e-2 * np.abs(dl.convolve(x, h)).max() * h.sum())
     start = dl.jumps_of(dl.quantize(estimate, dl.estimate_levels(estimate)))
     stalled, stalled_residual = one_jump_at_a_time(y, h, start)
-    refit, jumps = dl.piecewise_refit(y, h, estimate)
-    true_residual = dl.piecewise_constant_fit(y, h, truth, two_levels=True)[1]
+    refit, info = dl.piecewise_refit(y, h, estimate, return_info=True)
+    jumps = info["jumps"]
+    true_residual = residual_norm(y, h, truth)
+    assert info["converged"] and info["residual_norm"] == pytest.approx(true_residual)
     assert not np.array_equal(stalled, truth) and stalled_residual > true_residual
     np.testing.assert_array_equal(jumps, truth)
-    oracle, _ = dl.piecewise_constant_fit(y, h, truth, two_levels=True)
+    oracle = dl.piecewise_constant_fit(y, h, truth, two_levels=True)
     assert dl.rmse(refit, x) <= 10 * dl.rmse(oracle, x)
+
+
+def test_piecewise_refit_warns_when_it_runs_out_of_rounds():
+    x, h, y = question_problem(1e-2, seed=1)
+    estimate = np.roll(x, 3)  # every jump 3 samples late: needs more than one round
+    with pytest.warns(RuntimeWarning, match="max_rounds=1"):
+        _, info = dl.piecewise_refit(y, h, estimate, max_rounds=1, return_info=True)
+    assert not info["converged"] and info["rounds"] == 1
 
 
 @pytest.mark.parametrize(

@@ -151,7 +151,7 @@ def test_choose_lambda_gcv_is_within_1_5x_of_the_best_in_the_median():
         h = dl.gaussian_kernel(float(rng.uniform(2, 6)))
         y = dl.add_noise(dl.convolve(x, h), std=float(10 ** rng.uniform(-3, -1)), rng=seed)
         operator = dl.svd_operator(h, n, "full")
-        lam, info = dl.choose_lambda(y, h, mode="full", method="gcv", svd=operator)
+        lam, info = dl.choose_lambda(y, h, mode="full", method="gcv", svd=operator, return_info=True)
         errors = [dl.rmse(dl.tikhonov(y, h, candidate, svd=operator), x) for candidate in info["lams"]]
         ratios.append(dl.rmse(dl.tikhonov(y, h, lam, svd=operator), x) / min(errors))
     assert np.median(ratios) < 1.5
@@ -160,18 +160,19 @@ def test_choose_lambda_gcv_is_within_1_5x_of_the_best_in_the_median():
 def test_choose_lambda_methods_return_their_curves():
     x, h, y = problem(n=150, sigma=3.0, noise=0.01)
     for method in ("gcv", "lcurve", "discrepancy"):
-        lam, info = dl.choose_lambda(y, h, method=method, noise_std=0.01)
+        lam, info = dl.choose_lambda(y, h, method=method, noise_std=0.01, return_info=True)
         assert lam > 0 and info["method"] == method and info["lams"].size == info["gcv"].size
-    lam, info = dl.choose_lambda(y, h, method="discrepancy", noise_std=0.01)
+        assert dl.choose_lambda(y, h, method=method, noise_std=0.01) == lam  # without return_info: lam alone
+    lam, info = dl.choose_lambda(y, h, method="discrepancy", noise_std=0.01, return_info=True)
     residual = np.linalg.norm(dl.convolve(dl.tikhonov(y, h, lam), h) - y)
     assert residual**2 == pytest.approx(y.size * 0.01**2, rel=1e-6)
-    lam, info = dl.choose_lambda(y, h, method="lcurve")
+    lam, info = dl.choose_lambda(y, h, method="lcurve", return_info=True)
     assert info["lams"][np.nanargmax(info["curvature"])] == lam
 
 
 def test_choose_lambda_with_derivative_regularisation():
     _, h, y = problem(n=120, sigma=3.0)
-    lam, info = dl.choose_lambda(y, h, method="gcv", order=1)
+    lam, info = dl.choose_lambda(y, h, method="gcv", order=1, return_info=True)
     assert np.argmin(info["gcv"]) not in (0, info["gcv"].size - 1)  # an interior minimum
 
 
