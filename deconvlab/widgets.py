@@ -278,7 +278,7 @@ def priors_view(method="TV", lam=3.0, noise_std=1e-2, seed=0):
     if method == "TV + quantize":
         estimate = quantize(estimate, [np.finfo(float).eps, 3.0])
     elif method == "TV + joint refit":
-        estimate, _ = piecewise_refit(y, h, estimate)
+        estimate = piecewise_refit(y, h, estimate)
     title = f"{method}, λ = {lam:g} units, noise {noise_std:g} × max|y|: RMSE {rmse(estimate, x):.4f}"
     return plot_reconstruction(t, x, {method: estimate}, title=title, ylim=(-1.0, 4.0))
 
