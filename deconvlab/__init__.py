@@ -16,6 +16,7 @@ from .operators import (
     rfft_frequencies,
     solution_length,
     sparse_convolution_matrix,
+    spectral_filter,
     transfer_function,
 )
 from .positivity import richardson_lucy
@@ -43,7 +44,7 @@ from .signals import (
     square_wave_harmonics,
 )
 from .tv import tv, tv_objective
-from .wiener import oracle_nsr, recoverable_bandwidth, wiener
+from .wiener import oracle_nsr, recoverable_bandwidth, wiener, wiener_filter_factors
 
 __version__ = "0.1.0"
 

@@ -12,7 +12,7 @@ import numpy as np
 import scipy.fft
 
 from ._checks import as_count, as_kernel, as_number, as_signal
-from .operators import circular_embedding, rfft_frequencies
+from .operators import rfft_frequencies, spectral_filter
 
 __all__ = [
     "inverse_filter",
@@ -98,20 +98,19 @@ def inverse_filter(y, h, threshold=0.0, *, mode="full", taper=None):
         raise ValueError(f"threshold must be < 1 (it is a fraction of max|H|); got {threshold}")
     if taper not in TAPERS:
         raise ValueError(f"taper must be one of {TAPERS}; got {taper!r}")
-    y_c, h_c, n = circular_embedding(y, h, mode)
-    n_fft = y_c.size
-    Y = scipy.fft.rfft(y_c)
-    H = scipy.fft.rfft(h_c, n_fft)
+    return spectral_filter(y, h, lambda H: _inverse_filter_factors(H, threshold, taper), mode)
+
+
+def _inverse_filter_factors(H, threshold, taper):
+    """``W = taper / H`` on the kept bins (``|H| > threshold max|H|``), 0 elsewhere; ``1 / H``
+    everywhere for ``threshold = 0``, with a warning where that cannot be trusted."""
     magnitude = np.abs(H)
     if threshold == 0:
         _warn_about_tiny_bins(magnitude)
-        kept = np.ones(H.size, dtype=bool)
-    else:
-        kept = magnitude > threshold * magnitude.max()
-    weights = _taper_weights(kept, taper) * kept
-    with np.errstate(divide="ignore", invalid="ignore"):
-        X = np.where(kept, Y * weights / np.where(kept, H, 1.0), 0.0) if threshold > 0 else Y * weights / H
-    return scipy.fft.irfft(X, n_fft)[:n]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _taper_weights(np.ones(H.size, dtype=bool), taper) / H
+    kept = magnitude > threshold * magnitude.max()
+    return np.where(kept, _taper_weights(kept, taper) * kept / np.where(kept, H, 1.0), 0.0)
 
 
 def kept_bandwidth(h, threshold, fs=1.0, n_fft=None):

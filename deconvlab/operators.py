@@ -32,6 +32,7 @@ __all__ = [
     "circular_embedding",
     "circular_length",
     "masked_circular_model",
+    "spectral_filter",
     "convolution_operator",
     "transfer_function",
     "rfft_frequencies",
@@ -124,6 +125,36 @@ def circular_embedding(y, h, mode):
     if h.size > n:
         raise ValueError(f"h is longer than y ({h.size} > {n}): mode='same' inversion needs len(h) <= len(y)")
     return y, centred_kernel(h, n), n
+
+
+def spectral_filter(y, h, filter_of, mode="full"):
+    """Deconvolve by a filter on the DFT bins: ``x = crop_n(irfft(W * rfft(y_c)))``, ``W = filter_of(H)``.
+
+    The one pipeline of every frequency-domain method: make the problem circular
+    (:func:`circular_embedding`: ``y_c``, ``h_c`` of period ``N``), take ``H = rfft(h_c)``,
+    multiply the data's spectrum by the filter ``W`` the method computes from ``H``, transform
+    back and keep the first ``n`` samples. The methods differ only in ``W``: the inverse filter
+    ``1 / H`` (on the kept bins), Wiener ``conj(H) / (|H|^2 + nsr)``, Tikhonov the same with
+    ``nsr = lam^2``.
+
+    Parameters
+    ----------
+    y, h : array
+        Data and kernel (validated by the caller).
+    filter_of : callable
+        ``H -> W``: an array of the ``N // 2 + 1`` filter values, one per rfft bin.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x, h = np.r_[np.zeros(20), np.ones(20)], np.array([0.6, 0.3, 0.1])
+    >>> bool(np.allclose(spectral_filter(convolve(x, h), h, lambda H: 1 / H), x))   # W = 1/H
+    True
+    """
+    y_c, h_c, n = circular_embedding(y, h, mode)
+    n_fft = y_c.size
+    W = filter_of(scipy.fft.rfft(h_c, n_fft))
+    return scipy.fft.irfft(W * scipy.fft.rfft(y_c), n_fft)[:n]
 
 
 def circular_length(n, k, mode):

@@ -38,7 +38,9 @@ from .operators import (
     convolve_adjoint,
     first_full_row,
     sparse_convolution_matrix,
+    spectral_filter,
 )
+from .wiener import wiener_filter_factors
 
 __all__ = [
     "SVDOperator",
@@ -154,6 +156,15 @@ def _filter_factors(gamma, lam):
         return np.where(np.isinf(gamma), 1.0, gamma**2 / (gamma**2 + lam**2))
 
 
+def _filtered_svd_solution(operator, y, f):
+    """The SVD path of every method: ``x = basis @ (f / scale * (U^T y))``, a method being its filter
+    factors ``f`` (Tikhonov ``gamma^2 / (gamma^2 + lam^2)``, TSVD 1 for the ``k`` largest, else 0).
+    A factor of 0 drops its component, even where ``scale`` is 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coefficients = np.where(f > 0, f / operator.scale, 0.0) * (operator.U.T @ y)
+    return operator.basis @ coefficients
+
+
 def _check_svd(svd, y, h, n, mode, order):
     if svd is None:
         return svd_operator(h, n, mode, order)
@@ -233,12 +244,10 @@ def tikhonov(y, h, lam, *, mode="full", order=0, method="auto", svd=None):
     if method == "fft":
         if mode != "circular" or order != 0:
             raise ValueError("method='fft' is exact only for mode='circular' and order=0")
-        H = scipy.fft.rfft(h, n)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            X = np.conj(H) * scipy.fft.rfft(y) / (np.abs(H) ** 2 + lam**2)
-        if not np.all(np.isfinite(X)):
-            raise ValueError("lam = 0 where H = 0: the least-squares solution is not unique; use lam > 0")
-        return scipy.fft.irfft(X, n)
+        try:  # the circular problem is diagonal in the DFT: Tikhonov is Wiener's filter with nsr = lam^2
+            return spectral_filter(y, h, lambda H: wiener_filter_factors(H, lam**2), mode)
+        except ValueError:
+            raise ValueError("lam = 0 where H = 0: the least-squares solution is not unique; use lam > 0") from None
     if method == "iterative":
         return _tikhonov_cg(y, h, lam, mode, order, n)
     if method == "sparse":
@@ -246,10 +255,7 @@ def tikhonov(y, h, lam, *, mode="full", order=0, method="auto", svd=None):
     operator = _check_svd(svd, y, h, n, mode, order)
     if lam == 0 and np.any(operator.gamma == 0):
         raise ValueError("lam = 0 with a rank-deficient problem: use lam > 0 (or tsvd)")
-    f = _filter_factors(operator.gamma, lam)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        coefficients = np.where(f > 0, f / operator.scale, 0.0) * (operator.U.T @ y)
-    return operator.basis @ coefficients
+    return _filtered_svd_solution(operator, y, _filter_factors(operator.gamma, lam))
 
 
 def _difference_adjoint(v, order):
@@ -360,8 +366,7 @@ def tsvd(y, h, k, *, mode="full", svd=None):
     k = as_count(k, "k")
     if k > operator.gamma.size:
         raise ValueError(f"k must be between 1 and {operator.gamma.size} (the number of singular values); got {k}")
-    beta = operator.U[:, :k].T @ y
-    return operator.basis[:, :k] @ (beta / operator.scale[:k])
+    return _filtered_svd_solution(operator, y, (np.arange(operator.gamma.size) < k).astype(float))
 
 
 class Picard(NamedTuple):

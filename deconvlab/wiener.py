@@ -15,10 +15,11 @@ import scipy.fft
 
 from ._checks import as_kernel, as_number, as_signal, check_kernel_fits, check_mode
 from .inverse import gaussian_cutoff
-from .operators import circular_embedding, circular_length
+from .operators import circular_length, spectral_filter
 
 __all__ = [
     "wiener",
+    "wiener_filter_factors",
     "oracle_nsr",
     "recoverable_bandwidth",
 ]
@@ -54,9 +55,22 @@ def wiener(y, h, nsr, *, mode="full"):
     """
     y = as_signal(y, "y")
     h = as_kernel(h)
-    y_c, h_c, n = circular_embedding(y, h, mode)
-    n_fft = y_c.size
-    H = scipy.fft.rfft(h_c, n_fft)
+    check_mode(mode)
+    return spectral_filter(y, h, lambda H: wiener_filter_factors(H, nsr), mode)
+
+
+def wiener_filter_factors(H, nsr):
+    """``W = conj(H) / (|H|^2 + nsr)`` per bin; 0 where ``nsr`` is ``inf``.
+
+    Also Tikhonov's filter on a circular problem, with ``nsr = lam^2``. Raises where
+    ``nsr = 0`` meets ``H = 0`` (the filter is undefined there).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> wiener_filter_factors(np.array([2.0, 1.0, 0.0]), 1.0).tolist()   # 2/5, 1/2, 0/1
+    [0.4, 0.5, 0.0]
+    """
     nsr = _check_nsr(nsr, H.size)
     with np.errstate(divide="ignore", invalid="ignore"):
         W = np.where(np.isinf(nsr), 0.0, np.conj(H) / (np.abs(H) ** 2 + np.where(np.isinf(nsr), 1.0, nsr)))
@@ -65,7 +79,7 @@ def wiener(y, h, nsr, *, mode="full"):
         raise ValueError(
             f"nsr is 0 where H is 0 (bins {bins.tolist()[:10]}): the filter is undefined there; use nsr > 0"
         )
-    return scipy.fft.irfft(W * scipy.fft.rfft(y_c), n_fft)[:n]
+    return W
 
 
 def _check_nsr(nsr, n_bins):
