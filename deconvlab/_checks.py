@@ -22,7 +22,10 @@ def as_signal(values, name):
     ValueError
         If the array is not 1-D, is empty, or holds NaN or inf.
     """
-    array = np.asarray(values)
+    try:
+        array = np.asarray(values)
+    except ValueError:  # numpy refuses ragged nested sequences
+        raise ValueError(f"{name} must be a 1-D array; got a ragged sequence") from None
     if array.dtype == bool or not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
         if np.issubdtype(array.dtype, np.complexfloating):
             raise TypeError(f"{name} must be real; got a complex array (deconvlab works on real signals)")
@@ -89,10 +92,28 @@ def as_flag(value, name):
     return bool(value)
 
 
-def as_count(value, name, minimum=1):
-    """Return ``value`` as an int >= ``minimum``."""
+#: Largest count (of samples, bins, iterations) any function accepts: 10^8 samples are 800 MB.
+MAX_COUNT = 10**8
+
+
+def as_count(value, name, minimum=1, maximum=MAX_COUNT):
+    """Return ``value`` as an int in ``minimum .. maximum`` (``maximum=None``: no upper bound)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer; got {type(value).__name__}")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}; got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum:.0e} (sizes beyond that run out of memory or time); got {value}")
     return int(value)
+
+
+def as_values(values, name):
+    """Like :func:`as_signal`, but a scalar is also accepted (returned as a 0-d array)."""
+    array = np.asarray(values) if np.ndim(values) == 0 else None
+    if array is None:
+        return as_signal(values, name)
+    if isinstance(values, (bool, np.bool_)) or not isinstance(array.item(), numbers.Real):
+        raise TypeError(f"{name} must be a real number or a 1-D array of them; got {type(values).__name__}")
+    if not np.isfinite(float(array)):
+        raise ValueError(f"{name} must be finite; got {float(array)}")
+    return array.astype(np.float64)

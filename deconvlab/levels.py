@@ -41,6 +41,7 @@ def estimate_levels(x, count=2, iterations=100):
     """
     x = as_signal(x, "x")
     count = as_count(count, "count")
+    iterations = as_count(iterations, "iterations")
     distinct = np.unique(x).size
     if count > distinct:
         raise ValueError(f"count must be <= the number of distinct values in x ({distinct}); got {count}")

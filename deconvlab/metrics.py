@@ -1,8 +1,10 @@
 """Error measures between an estimate and the true signal."""
 
+import numbers
+
 import numpy as np
 
-from ._checks import as_signal
+from ._checks import as_count, as_number, as_signal
 
 __all__ = [
     "rmse",
@@ -19,7 +21,10 @@ __all__ = [
 def _pair(estimate, truth):
     """Check the pair. The truth must be finite; an estimate may hold inf/NaN (a failed deconvolution)."""
     truth = as_signal(truth, "truth")
-    estimate = np.asarray(estimate)
+    try:
+        estimate = np.asarray(estimate)
+    except ValueError:
+        raise ValueError("estimate must be a 1-D array; got a ragged sequence") from None
     if estimate.dtype == bool or not np.issubdtype(estimate.dtype, np.number) or np.iscomplexobj(estimate):
         raise TypeError(f"estimate must be an array of real numbers; got dtype {estimate.dtype}")
     if estimate.ndim != 1:
@@ -64,12 +69,22 @@ def magnitude_db(values, reference=None):
 
     Exact zeros map to -inf dB; use a plotting limit rather than a fudge factor.
     """
-    magnitude = np.abs(np.asarray(values))
-    if magnitude.size == 0:
-        raise ValueError("values must not be empty")
-    reference = magnitude.max() if reference is None else float(reference)
-    if not reference > 0:
-        raise ValueError(f"reference must be > 0; got {reference}")
+    try:
+        values = np.asarray(values)
+    except ValueError:
+        raise ValueError("values must be a 1-D array; got a ragged sequence") from None
+    if values.dtype == bool or not np.issubdtype(values.dtype, np.number):
+        raise TypeError(f"values must be an array of (real or complex) numbers; got dtype {values.dtype}")
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"values must be a non-empty 1-D array; got shape {values.shape}")
+    if not np.all(np.isfinite(values)):
+        raise ValueError("values holds NaN or inf")
+    magnitude = np.abs(values)
+    if reference is None:
+        reference = magnitude.max()
+        if reference == 0:
+            raise ValueError("values are all zero: give a reference > 0")
+    reference = as_number(reference, "reference", strictly_positive=True)
     with np.errstate(divide="ignore"):
         return 20.0 * np.log10(magnitude / reference)
 
@@ -80,6 +95,7 @@ def overshoot(estimate, low, high):
     For an ideal low-pass of a step it tends to the Wilbraham-Gibbs constant 0.0895.
     """
     estimate = as_signal(estimate, "estimate")
+    low, high = as_number(low, "low"), as_number(high, "high")
     if not high > low:
         raise ValueError(f"high must be > low; got low={low}, high={high}")
     return float((estimate.max() - high) / (high - low))
@@ -93,6 +109,13 @@ def rise_samples(estimate, edge, low, high, half_window):
     ``low + 0.9 (high - low)``, and returns the distance between them.
     """
     estimate = as_signal(estimate, "estimate")
+    edge = as_count(edge, "edge", minimum=0)
+    low, high = as_number(low, "low"), as_number(high, "high")
+    if not high > low:
+        raise ValueError(f"high must be > low; got low={low}, high={high}")
+    half_window = as_count(half_window, "half_window")
+    if edge >= estimate.size:
+        raise ValueError(f"edge must be an index of estimate (< {estimate.size}); got {edge}")
     segment = estimate[max(edge - half_window, 0) : edge + half_window]
     level = (segment - low) / (high - low)
     above = np.flatnonzero(level >= 0.9)
@@ -112,8 +135,20 @@ def power_of_ten(value):
     >>> power_of_ten(1e-12), power_of_ten(4e-14), power_of_ten(10.0)
     ('10^-12', '4×10^-14', '10^1')
     """
-    mantissa, exponent = f"{float(value):.0e}".split("e")
+    value = as_number(value, "value", strictly_positive=True)
+    mantissa, exponent = f"{value:.0e}".split("e")
     return f"10^{int(exponent)}" if mantissa == "1" else f"{mantissa}×10^{int(exponent)}"
+
+
+def _error_and_bound(value, bound):
+    """An error size (a real number >= 0; inf and NaN allowed, they are what a broken method gives)
+    and a bound (> 0)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a real number; got {type(value).__name__}")
+    value = float(value)
+    if value < 0:
+        raise ValueError(f"value must be >= 0 (an error size); got {value}")
+    return value, as_number(bound, "bound", strictly_positive=True)
 
 
 def below(value, bound):
@@ -129,7 +164,7 @@ def below(value, bound):
     >>> below(3.3e-16, 1e-12)
     'below 10^-12'
     """
-    value = float(value)
+    value, bound = _error_and_bound(value, bound)
     if value < bound:
         return f"below {power_of_ten(bound)}"
     return f"{value:.1e} (NOT below {power_of_ten(bound)})"
@@ -146,7 +181,7 @@ def above(value, bound):
     >>> above(2.6e15, 1e10)
     'above 10^10'
     """
-    value = float(value)
+    value, bound = _error_and_bound(value, bound)
     if not value <= bound:
         return f"above {power_of_ten(bound)}"
     return f"{value:.1e} (NOT above {power_of_ten(bound)})"

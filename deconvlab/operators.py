@@ -17,7 +17,7 @@ import scipy.signal
 import scipy.sparse
 from scipy.sparse.linalg import LinearOperator
 
-from ._checks import MODES, as_count, as_kernel, as_signal, check_kernel_fits, check_mode
+from ._checks import MODES, as_count, as_kernel, as_number, as_signal, check_kernel_fits, check_mode
 
 __all__ = [
     "MODES",
@@ -64,6 +64,7 @@ def solution_length(m, k, mode):
     >>> solution_length(8, 3, 'valid')
     10
     """
+    m, k = as_count(m, "m"), as_count(k, "k")
     check_mode(mode)
     if mode == "full":
         if m < k:
@@ -151,6 +152,8 @@ def spectral_filter(y, h, filter_of, mode="full"):
     >>> bool(np.allclose(spectral_filter(convolve(x, h), h, lambda H: 1 / H), x))   # W = 1/H
     True
     """
+    if not callable(filter_of):
+        raise TypeError(f"filter_of must be a function H -> W; got {type(filter_of).__name__}")
     y_c, h_c, n = circular_embedding(y, h, mode)
     n_fft = y_c.size
     W = filter_of(scipy.fft.rfft(h_c, n_fft))
@@ -320,4 +323,4 @@ def transfer_function(h, n_fft):
 
 def rfft_frequencies(n_fft, fs=1.0):
     """Frequencies of the bins of :func:`transfer_function`, in cycles per unit of ``1/fs``."""
-    return scipy.fft.rfftfreq(as_count(n_fft, "n_fft"), d=1.0 / fs)
+    return scipy.fft.rfftfreq(as_count(n_fft, "n_fft"), d=1.0 / as_number(fs, "fs", strictly_positive=True))

@@ -7,7 +7,7 @@ sample, so every notebook starts from exactly the asker's data.
 
 import numpy as np
 
-from ._checks import as_count, as_number, as_signal
+from ._checks import as_count, as_flag, as_number, as_signal, as_values
 
 __all__ = [
     "seed_square_wave",
@@ -164,7 +164,7 @@ def gaussian_kernel(sigma, radius=None, normalize=True):
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # 1 at the centre even when 2 sigma^2 underflows to 0 (sigma < 1e-154: a delta, not NaN)
         kernel = np.where(j == 0, 1.0, np.exp(-(j**2) / (2.0 * sigma**2)))
-    return kernel / kernel.sum() if normalize else kernel
+    return kernel / kernel.sum() if as_flag(normalize, "normalize") else kernel
 
 
 def add_noise(y, std=None, snr_db=None, rng=0):
@@ -191,7 +191,7 @@ def add_noise(y, std=None, snr_db=None, rng=0):
     if isinstance(rng, np.random.Generator):
         generator = rng
     else:
-        generator = np.random.default_rng(as_count(rng, "rng", minimum=0))
+        generator = np.random.default_rng(as_count(rng, "rng", minimum=0, maximum=None))
     return y + std * generator.standard_normal(y.size)
 
 
@@ -202,8 +202,9 @@ def gaussian_transfer(f, sigma, gain=1.0):
     or samples) is a Gaussian of standard deviation ``1 / (2 pi sigma)`` (Hz, or
     cycles per sample); ``gain`` is its value at f = 0, the kernel's sum.
     """
-    f = np.asarray(f, dtype=float)
+    f = as_values(f, "f")
     sigma = as_number(sigma, "sigma", strictly_positive=True)
+    gain = as_number(gain, "gain")
     return gain * np.exp(-2.0 * np.pi**2 * sigma**2 * f**2)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import scipy.fft
 import scipy.linalg
 
-from ._checks import as_count, as_flag, as_number
+from ._checks import as_count, as_flag, as_number, as_signal
 from .operators import check_problem, convolve, convolve_adjoint, masked_circular_model
 
 __all__ = ["tv", "tv_objective"]
@@ -18,7 +18,18 @@ EPS = np.finfo(float).eps
 
 
 def tv_objective(x, y, h, lam, mode="full"):
-    """``1/2 ||A x - y||^2 + lam ||D x||_1`` with ``D`` the first difference (``np.diff``)."""
+    """``1/2 ||A x - y||^2 + lam ||D x||_1`` with ``D`` the first difference (``np.diff``).
+
+    Examples
+    --------
+    >>> tv_objective([0.0, 1.0], [0.0, 1.0, 0.0], [1.0, 0.0], 0.5)   # A x = y; one jump of 1
+    0.5
+    """
+    y, h, n = check_problem(y, h, mode)
+    x = as_signal(x, "x")
+    if x.size != n:
+        raise ValueError(f"x must have {n} samples for this y, h and mode; got {x.size}")
+    lam = as_number(lam, "lam", minimum=0.0)
     return float(0.5 * np.sum((convolve(x, h, mode) - y) ** 2) + lam * np.sum(np.abs(np.diff(x))))
 
 

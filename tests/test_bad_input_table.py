@@ -1,0 +1,274 @@
+"""Every public function x every class of bad input that applies to each of its arguments.
+
+A call with one argument spoiled must either raise a ``ValueError``/``TypeError`` whose message
+names that argument, or return the finite result listed in ``DOCUMENTED`` (with the reason).
+Never NaN/inf, never a numpy or scipy error from deep inside, never garbage.
+"""
+
+import numpy as np
+import pytest
+
+import deconvlab as dl
+
+Y = np.r_[np.zeros(20), np.ones(20)]  # 40 samples
+H = np.array([0.6, 0.3, 0.1])
+FULL = dl.convolve(Y, H)  # 42 samples
+
+# The classes of bad input, by the kind of argument they spoil.
+SIGNAL = {
+    "string": "abc",
+    "None": None,
+    "bool array": [True, False] * 20,
+    "empty": [],
+    "2-D": [[1.0, 2.0], [3.0, 4.0]],
+    "ragged": [[1.0], [1.0, 2.0]],
+    "NaN": [np.nan] * 40,
+    "inf": [np.inf] * 40,
+    "complex": np.ones(40) * 1j,
+    "scalar": 1.0,
+}
+KERNEL = {**SIGNAL, "all zeros": np.zeros(3)}
+NUMBER = {"string": "1", "None": None, "bool": True, "NaN": np.nan, "inf": np.inf, "array": [1.0, 2.0]}
+NONNEGATIVE = {**NUMBER, "negative": -1.0}
+POSITIVE = {**NONNEGATIVE, "zero": 0.0}
+FRACTION = {**POSITIVE, "one": 1.0}
+COUNT0 = {"float": 1.5, "bool": True, "string": "3", "None": None, "negative": -1, "huge": 10**12}
+COUNT = {**COUNT0, "zero": 0}
+MODE = {"unknown": "wrap", "None": None, "int": 1, "upper case": "FULL"}
+FLAG = {"string": "no", "int": 1, "None": None}
+METHOD = {"unknown": "magic", "None": None, "int": 1}
+
+
+def without(kind, *names):
+    return {key: value for key, value in kind.items() if key not in names}
+
+
+# function: (valid arguments by name, {argument: its classes of bad input})
+SPECS = {
+    dl.seed_square_wave: ({"fs": 200}, {"fs": POSITIVE}),
+    dl.gaussmf: ({"t": Y, "sigma": 1.0, "c": 0.0}, {"t": SIGNAL, "sigma": POSITIVE, "c": NUMBER}),
+    dl.seed_gaussian: ({"n": 100, "fs": 200}, {"n": COUNT, "fs": POSITIVE}),
+    dl.square_wave: (
+        {"n": 100, "period": 20, "duty": 0.5, "levels": (0.0, 1.0), "delay": 0},
+        {"n": COUNT, "period": COUNT, "duty": FRACTION, "delay": COUNT0},
+    ),
+    dl.gaussian_kernel: (
+        {"sigma": 2.0, "radius": 6, "normalize": True},
+        {"sigma": POSITIVE, "radius": without(COUNT0, "None"), "normalize": FLAG},
+    ),
+    dl.add_noise: ({"y": Y, "std": 0.1, "rng": 0}, {"y": SIGNAL, "std": NONNEGATIVE}),
+    dl.gaussian_transfer: ({"f": Y, "sigma": 2.0}, {"f": SIGNAL, "sigma": POSITIVE}),
+    dl.square_wave_harmonics: (
+        {"period": 2.0, "jump": 1.0, "count": 5},
+        {"period": POSITIVE, "jump": NUMBER, "count": COUNT},
+    ),
+    dl.output_length: ({"n": 10, "k": 3, "mode": "full"}, {"n": COUNT, "k": COUNT, "mode": MODE}),
+    dl.solution_length: ({"m": 12, "k": 3, "mode": "full"}, {"m": COUNT, "k": COUNT, "mode": MODE}),
+    dl.convolve: ({"x": Y, "h": H, "mode": "full"}, {"x": SIGNAL, "h": KERNEL, "mode": MODE}),
+    dl.convolve_adjoint: (
+        {"y": FULL, "h": H, "n": 40, "mode": "full"},
+        {"y": SIGNAL, "h": KERNEL, "n": COUNT, "mode": MODE},
+    ),
+    dl.convolution_matrix: ({"h": H, "n": 40, "mode": "full"}, {"h": KERNEL, "n": COUNT, "mode": MODE}),
+    dl.sparse_convolution_matrix: ({"h": H, "n": 40, "mode": "full"}, {"h": KERNEL, "n": COUNT, "mode": MODE}),
+    dl.convolution_operator: ({"h": H, "n": 40, "mode": "full"}, {"h": KERNEL, "n": COUNT, "mode": MODE}),
+    dl.transfer_function: ({"h": H, "n_fft": 64}, {"h": KERNEL, "n_fft": COUNT}),
+    dl.rfft_frequencies: ({"n_fft": 64, "fs": 1.0}, {"n_fft": COUNT, "fs": POSITIVE}),
+    dl.inverse_filter: (
+        {"y": FULL, "h": H, "threshold": 0.1, "mode": "full", "taper": None},
+        {
+            "y": SIGNAL,
+            "h": KERNEL,
+            "threshold": without(FRACTION, "zero"),
+            "mode": MODE,
+            "taper": without(METHOD, "None"),
+        },
+    ),
+    dl.kept_bandwidth: (
+        {"h": H, "threshold": 0.5, "fs": 1.0, "n_fft": 64},
+        {"h": KERNEL, "threshold": POSITIVE, "fs": POSITIVE, "n_fft": without(COUNT, "None")},
+    ),
+    dl.gaussian_cutoff: (
+        {"sigma": 2.0, "threshold": 0.1, "fs": 1.0},
+        {"sigma": POSITIVE, "threshold": FRACTION, "fs": POSITIVE},
+    ),
+    dl.ideal_lowpass: (
+        {"x": Y, "n_bins": 5, "n_fft": 64},
+        {"x": SIGNAL, "n_bins": COUNT0, "n_fft": without(COUNT, "None")},
+    ),
+    dl.wiener: (
+        {"y": FULL, "h": H, "nsr": 0.01, "mode": "full"},
+        {"y": SIGNAL, "h": KERNEL, "nsr": without(NONNEGATIVE, "inf", "array"), "mode": MODE},
+    ),
+    dl.oracle_nsr: (
+        {"x": np.random.default_rng(0).standard_normal(40), "h": H, "noise_std": 0.1, "mode": "full"},
+        {"x": SIGNAL, "h": KERNEL, "noise_std": NONNEGATIVE, "mode": MODE},
+    ),
+    dl.recoverable_bandwidth: (
+        {"sigma": 2.0, "snr_db": 40.0, "fs": 1.0},
+        {"sigma": POSITIVE, "snr_db": POSITIVE, "fs": POSITIVE},
+    ),
+    dl.difference_matrix: ({"n": 10, "order": 1}, {"n": COUNT, "order": COUNT0}),
+    dl.svd_operator: (
+        {"h": H, "n": 40, "mode": "full", "order": 0},
+        {"h": KERNEL, "n": COUNT, "mode": MODE, "order": COUNT0},
+    ),
+    dl.tikhonov: (
+        {"y": FULL, "h": H, "lam": 0.1, "mode": "full", "order": 0, "method": "auto"},
+        {"y": SIGNAL, "h": KERNEL, "lam": NONNEGATIVE, "mode": MODE, "order": COUNT0, "method": METHOD},
+    ),
+    dl.tsvd: ({"y": FULL, "h": H, "k": 5, "mode": "full"}, {"y": SIGNAL, "h": KERNEL, "k": COUNT, "mode": MODE}),
+    dl.picard: ({"y": FULL, "h": H, "mode": "full"}, {"y": SIGNAL, "h": KERNEL, "mode": MODE}),
+    dl.condition_number: ({"h": H, "n": 40, "mode": "full"}, {"h": KERNEL, "n": COUNT, "mode": MODE}),
+    dl.gaussian_condition_number: ({"sigma": 2.0}, {"sigma": POSITIVE}),
+    dl.choose_lambda: (
+        {"y": FULL, "h": H, "method": "discrepancy", "mode": "full", "noise_std": 0.01, "order": 0},
+        {
+            "y": SIGNAL,
+            "h": KERNEL,
+            "method": METHOD,
+            "mode": MODE,
+            "noise_std": without(POSITIVE, "None"),
+            "order": COUNT0,
+        },
+    ),
+    dl.tv: (
+        {"y": FULL, "h": H, "lam": 0.01, "mode": "full", "nonneg": False, "tol": 1e-8, "return_info": False},
+        {
+            "y": SIGNAL,
+            "h": KERNEL,
+            "lam": NONNEGATIVE,
+            "mode": MODE,
+            "nonneg": FLAG,
+            "tol": POSITIVE,
+            "return_info": FLAG,
+            "method": METHOD,
+            "max_iter": without(COUNT, "None"),
+        },
+    ),
+    dl.tv_objective: (
+        {"x": Y, "y": FULL, "h": H, "lam": 0.1, "mode": "full"},
+        {"x": SIGNAL, "y": SIGNAL, "h": KERNEL, "lam": NONNEGATIVE, "mode": MODE},
+    ),
+    dl.quantize: ({"x": Y, "levels": [0.0, 1.0]}, {"x": SIGNAL, "levels": SIGNAL}),
+    dl.estimate_levels: (
+        {"x": Y, "count": 2, "iterations": 100},
+        {"x": SIGNAL, "count": COUNT, "iterations": COUNT},
+    ),
+    dl.jumps_of: ({"x": Y}, {"x": SIGNAL}),
+    dl.piecewise_constant_fit: (
+        {"y": FULL, "h": H, "jumps": [20], "mode": "full", "two_levels": False, "return_info": False},
+        {"y": SIGNAL, "h": KERNEL, "mode": MODE, "two_levels": FLAG, "return_info": FLAG},
+    ),
+    dl.piecewise_refit: (
+        {"y": FULL, "h": H, "estimate": Y, "mode": "full", "max_rounds": 10},
+        {"y": SIGNAL, "h": KERNEL, "estimate": SIGNAL, "mode": MODE, "max_rounds": COUNT, "return_info": FLAG},
+    ),
+    dl.richardson_lucy: (
+        {"y": FULL, "h": H, "iterations": 5, "mode": "full"},
+        {"y": SIGNAL, "h": KERNEL, "iterations": without(COUNT0, "huge"), "mode": MODE},
+    ),
+    dl.rmse: ({"estimate": Y, "truth": Y}, {"estimate": SIGNAL, "truth": SIGNAL}),
+    dl.snr_db: ({"estimate": Y + 0.1, "truth": Y}, {"estimate": SIGNAL, "truth": SIGNAL}),
+    dl.magnitude_db: ({"values": Y + 1.0}, {"values": SIGNAL}),
+    dl.overshoot: ({"estimate": Y, "low": 0.0, "high": 1.0}, {"estimate": SIGNAL, "low": NUMBER, "high": NUMBER}),
+    dl.rise_samples: (
+        {"estimate": Y, "edge": 20, "low": 0.0, "high": 1.0, "half_window": 5},
+        {"estimate": SIGNAL, "edge": COUNT0, "low": NUMBER, "high": NUMBER, "half_window": COUNT},
+    ),
+    dl.power_of_ten: ({"value": 1e-12}, {"value": POSITIVE}),
+    dl.below: ({"value": 1e-13, "bound": 1e-12}, {"value": NONNEGATIVE, "bound": POSITIVE}),
+    dl.above: ({"value": 1e11, "bound": 1e10}, {"value": NONNEGATIVE, "bound": POSITIVE}),
+}
+
+# Spoiled arguments with a finite, documented meaning: (function, argument, class) -> why.
+DOCUMENTED = {
+    ("gaussian_transfer", "f", "scalar"): "the spectrum at one frequency",
+    ("magnitude_db", "values", "complex"): "magnitude_db takes |values|: complex spectra are its input",
+    ("rmse", "estimate", "inf"): "an estimate holding inf has rmse inf (a naive inverse that divided by 0)",
+    ("rmse", "estimate", "NaN"): "an estimate holding NaN has rmse inf (a naive inverse that divided 0 by 0)",
+    ("snr_db", "estimate", "inf"): "an estimate holding inf has snr_db -inf",
+    ("snr_db", "estimate", "NaN"): "an estimate holding NaN has snr_db -inf",
+    ("below", "value", "NaN"): "below(NaN, bound) says 'nan (NOT below ...)': a broken claim stays visible",
+    ("below", "value", "inf"): "below(inf, bound) says 'inf (NOT below ...)'",
+    ("above", "value", "NaN"): "above(NaN, bound) says 'above ...': a naive inverse's NaN error is above any bound",
+    ("above", "value", "inf"): "above(inf, bound) says 'above ...'",
+}
+
+# The documented results that are inf by design (a failed estimate scores as a failure).
+NON_FINITE = {
+    ("rmse", "estimate", "inf"),
+    ("rmse", "estimate", "NaN"),
+    ("snr_db", "estimate", "inf"),
+    ("snr_db", "estimate", "NaN"),
+}
+
+
+def cases():
+    for function, (valid, spoilers) in SPECS.items():
+        for argument, kind in spoilers.items():
+            for label, value in kind.items():
+                yield pytest.param(
+                    function, valid, argument, label, value, id=f"{function.__name__}-{argument}-{label}"
+                )
+
+
+def finite(result):
+    """True if every number in the result (arrays, tuples, dicts of them) is finite."""
+    if isinstance(result, dict):
+        return all(finite(value) for value in result.values())
+    if isinstance(result, tuple):
+        return all(finite(value) for value in result)
+    try:
+        values = np.asarray(result, dtype=complex)
+    except (TypeError, ValueError):
+        return True  # operators, strings: not numbers
+    return bool(np.all(np.isfinite(values)))
+
+
+def test_every_valid_call_works():
+    for function, (valid, _) in SPECS.items():
+        assert finite(function(**valid)), f"{function.__name__}({valid}) is not finite"
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("function, valid, argument, label, value", list(cases()))
+def test_bad_input_names_the_argument_or_is_documented(function, valid, argument, label, value):
+    arguments = {**valid, argument: value}
+    key = (function.__name__, argument, label)
+    try:
+        result = function(**arguments)
+    except (ValueError, TypeError) as error:
+        assert key not in DOCUMENTED, f"{key} is documented as a finite result but raised {error!r}"
+        assert argument in str(error), f"{function.__name__}: {label} {argument} raised {error!r}, not naming it"
+        return
+    assert key in DOCUMENTED, f"{function.__name__}({argument}={label}) returned instead of raising"
+    assert finite(result) or key in NON_FINITE, f"{key} gave a non-finite result"
+
+
+@pytest.mark.parametrize(
+    "call, argument",
+    [
+        (lambda: dl.convolve_adjoint(np.ones(41), H, 40, "full"), "y"),
+        (lambda: dl.tv_objective(np.ones(39), FULL, H, 0.1), "x"),
+        (lambda: dl.rmse(np.ones(39), Y), "truth"),
+        (lambda: dl.snr_db(np.ones(39), Y), "truth"),
+        (lambda: dl.piecewise_refit(FULL, H, np.ones(39)), "estimate"),
+        (lambda: dl.convolve(np.ones(2), np.ones(3), "valid"), "h"),
+        (lambda: dl.tikhonov(np.ones(2), np.ones(5), 0.1, mode="circular"), "h"),
+        (lambda: dl.wiener(FULL, H, np.ones(3)), "nsr"),
+        (lambda: dl.piecewise_constant_fit(FULL, H, [0]), "jumps"),
+        (lambda: dl.piecewise_constant_fit(FULL, H, [np.nan]), "jumps"),
+        (lambda: dl.quantize(Y, []), "levels"),
+        (lambda: dl.estimate_levels(Y, 41), "count"),
+        (lambda: dl.tsvd(FULL, H, 41), "k"),
+        (lambda: dl.tikhonov(FULL, H, 0.1, svd=dl.svd_operator(np.array([0.5, 0.5]), 40)), "svd"),
+        (lambda: dl.add_noise(Y, std=0.1, snr_db=20), "std"),
+        (lambda: dl.add_noise(Y), "std"),
+        (lambda: dl.spectral_filter(FULL, H, "1/H"), "filter_of"),
+    ],
+)
+def test_mismatched_arguments_are_named(call, argument):
+    """Arguments that are fine alone but do not fit together (lengths, kernels, factorisations)."""
+    with pytest.raises((ValueError, TypeError), match=argument):
+        call()
