@@ -119,6 +119,23 @@ def kept_bandwidth(h, threshold, fs=1.0, n_fft=None):
 
     Measured on ``rfft(h, n_fft)`` (default ``n_fft = max(len(h), 8192)``), so it is
     accurate to one bin, ``fs / n_fft``. Returns the frequency in the units of ``fs``.
+
+    Parameters
+    ----------
+    h : array
+        The kernel.
+    threshold : float
+        Fraction of ``max|H|``, > 0.
+    fs : float
+        Sampling frequency, > 0.
+    n_fft : int, optional
+        DFT length, ``>= len(h)``.
+
+    Examples
+    --------
+    >>> from deconvlab import gaussian_kernel
+    >>> round(kept_bandwidth(gaussian_kernel(80.0), 1e-10, fs=200), 1)    # gaussian_cutoff(80, 1e-10, 200): 2.70 Hz
+    2.7
     """
     h = as_kernel(h)
     threshold = as_number(threshold, "threshold", strictly_positive=True)
@@ -137,6 +154,20 @@ def gaussian_cutoff(sigma, threshold, fs=1.0):
     ``|H(f)| / |H(0)| = exp(-2 pi^2 sigma^2 f^2) = threshold`` gives
     ``f_c = fs * sqrt(ln(1/threshold) / (2 pi^2 sigma^2))``.
 
+    Parameters
+    ----------
+    sigma : float
+        Standard deviation of the blur, in samples, > 0.
+    threshold : float
+        Fraction of the peak, in (0, 1).
+    fs : float
+        Sampling frequency, > 0.
+
+    Returns
+    -------
+    float
+        ``f_c`` in the units of ``fs``.
+
     Examples
     --------
     >>> round(gaussian_cutoff(80, 1e-10, fs=200), 2)   # the question's blur, in Hz
@@ -154,6 +185,26 @@ def ideal_lowpass(x, n_bins, n_fft=None):
     """Keep the rfft bins ``0 .. n_bins - 1`` of ``x`` (zero-padded to ``n_fft``) and
     return the first ``len(x)`` samples: the ideal low-pass a thresholded inverse
     performs on the true signal.
+
+    Parameters
+    ----------
+    x : array
+        The signal.
+    n_bins : int
+        How many rfft bins to keep, from DC, >= 0.
+    n_fft : int, optional
+        DFT length, ``>= len(x)`` (default ``len(x)``).
+
+    Returns
+    -------
+    ndarray
+        ``len(x)`` samples.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ideal_lowpass(np.array([1.0, -1.0, 1.0, -1.0]), 1).tolist()    # keep only DC: the mean, 0
+    [0.0, 0.0, 0.0, 0.0]
     """
     x = as_signal(x, "x")
     n_fft = x.size if n_fft is None else as_count(n_fft, "n_fft")

@@ -19,6 +19,18 @@ __all__ = ["quantize", "estimate_levels", "jumps_of", "piecewise_constant_fit", 
 def quantize(x, levels):
     """Snap every sample to the nearest of the known ``levels`` (ties go to the lower level).
 
+    Parameters
+    ----------
+    x : array
+        The estimate.
+    levels : array
+        The allowed values (sorted or not).
+
+    Returns
+    -------
+    ndarray
+        Each sample of ``x`` replaced by its nearest level.
+
     Examples
     --------
     >>> quantize([0.2, 2.9, 1.6], [0, 3]).tolist()
@@ -33,6 +45,15 @@ def quantize(x, levels):
 def estimate_levels(x, count=2, iterations=100):
     """Estimate ``count`` levels of a piecewise-constant signal: 1-D k-means (Lloyd) on its samples,
     started at evenly spaced quantiles. Returns the levels in increasing order.
+
+    Parameters
+    ----------
+    x : array
+        The estimate.
+    count : int
+        How many levels, at most ``len(x)``.
+    iterations : int
+        Iteration limit of the clustering.
 
     Examples
     --------
@@ -65,6 +86,16 @@ def _nearest_level(x, levels):
 def jumps_of(x):
     """Indices ``i`` where ``x[i] != x[i - 1]`` (the first sample of each new piece).
 
+    Parameters
+    ----------
+    x : array
+        A signal.
+
+    Returns
+    -------
+    ndarray of int
+        The indices ``i`` with ``x[i] != x[i - 1]``: the first sample of each new piece.
+
     Examples
     --------
     >>> jumps_of([0, 0, 3, 3, 0]).tolist()
@@ -95,6 +126,21 @@ def piecewise_constant_fit(y, h, jumps, *, mode="full", two_levels=False, return
     two levels (a square wave: two columns, low pieces and high pieces), else each piece
     has its own level. Knowing the true jumps, this is the *oracle* for that model: the
     least-squares fit given information no real deconvolution has.
+
+    Parameters
+    ----------
+    y : array
+        The data, ``convolve(x, h, mode)`` plus noise.
+    h : array
+        The kernel.
+    jumps : array
+        Positions of the jumps: the first sample of each new piece, strictly inside ``(0, n)``.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
+    two_levels : bool
+        Alternate between two levels (a square wave) instead of one level per piece.
+    return_info : bool
+        Also return the levels and the residual norm.
 
     Returns
     -------
@@ -167,6 +213,23 @@ def piecewise_refit(y, h, estimate, *, mode="full", two_levels=True, max_rounds=
        minimum of the residual over jump positions). Moving one jump at a time stalls in
        local minima (neighbouring edges are coupled by the blur and by the shared levels).
        It cannot add or remove a jump. If ``max_rounds`` pass first, a ``RuntimeWarning`` says so.
+
+    Parameters
+    ----------
+    y : array
+        The data, ``convolve(x, h, mode)`` plus noise.
+    h : array
+        The kernel.
+    estimate : array
+        A first estimate of ``x`` (``n`` samples) whose two-level quantization gives the jumps.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
+    two_levels : bool
+        As in :func:`piecewise_constant_fit`.
+    max_rounds : int
+        Limit on the rounds of the jump search.
+    return_info : bool
+        Also return the jumps, the residual norm and whether the search converged.
 
     Returns
     -------

@@ -39,6 +39,18 @@ def rmse(estimate, truth):
 
     ``inf`` if the estimate holds inf or NaN (e.g. a naive inverse that divided by 0).
 
+    Parameters
+    ----------
+    estimate : array
+        The estimate (inf/NaN allowed: a failed method).
+    truth : array
+        The true signal, same length, finite.
+
+    Returns
+    -------
+    float
+        The root-mean-square error.
+
     Examples
     --------
     >>> round(rmse([1.0, 2.0], [1.0, 4.0]), 4)
@@ -54,6 +66,23 @@ def snr_db(estimate, truth):
     """Signal-to-error ratio in dB: ``10 log10(sum(truth^2) / sum((estimate - truth)^2))``.
 
     ``inf`` for a perfect estimate, ``-inf`` for one holding inf or NaN.
+
+    Parameters
+    ----------
+    estimate : array
+        The estimate (inf/NaN allowed: a failed method).
+    truth : array
+        The true signal, same length, finite.
+
+    Returns
+    -------
+    float
+        The signal-to-error ratio in dB.
+
+    Examples
+    --------
+    >>> round(snr_db([1.1, 1.9], [1.0, 2.0]), 1)    # 10 log10(5 / 0.02)
+    24.0
     """
     estimate, truth = _pair(estimate, truth)
     if not np.all(np.isfinite(estimate)):
@@ -68,6 +97,23 @@ def magnitude_db(values, reference=None):
     """``20 log10(|values| / reference)``, the reference defaulting to ``max |values|``.
 
     Exact zeros map to -inf dB; use a plotting limit rather than a fudge factor.
+
+    Parameters
+    ----------
+    values : array
+        Real or complex values (e.g. a spectrum), 1-D, finite.
+    reference : float, optional
+        The 0 dB level, > 0 (default ``max |values|``).
+
+    Returns
+    -------
+    ndarray
+        ``20 log10(|values| / reference)``; -inf where a value is 0.
+
+    Examples
+    --------
+    >>> magnitude_db([1.0, 0.1, 0.0]).tolist()
+    [0.0, -20.0, -inf]
     """
     try:
         values = np.asarray(values)
@@ -93,6 +139,23 @@ def overshoot(estimate, low, high):
     """Largest excursion above ``high``, as a fraction of the jump: ``(max(estimate) - high) / (high - low)``.
 
     For an ideal low-pass of a step it tends to the Wilbraham-Gibbs constant 0.0895.
+
+    Parameters
+    ----------
+    estimate : array
+        An estimate of a step or square wave.
+    low, high : float
+        The true levels, ``high > low``.
+
+    Returns
+    -------
+    float
+        The overshoot as a fraction of the jump (negative if the estimate stays below ``high``).
+
+    Examples
+    --------
+    >>> round(overshoot([0.0, 1.09, 1.0], 0.0, 1.0), 6)
+    0.09
     """
     estimate = as_signal(estimate, "estimate")
     low, high = as_number(low, "low"), as_number(high, "high")
@@ -107,6 +170,32 @@ def rise_samples(estimate, edge, low, high, half_window):
     Looks in ``estimate[edge - half_window : edge + half_window]`` for the last
     sample below ``low + 0.1 (high - low)`` before the first sample above
     ``low + 0.9 (high - low)``, and returns the distance between them.
+
+    Parameters
+    ----------
+    estimate : array
+        An estimate with a rising edge.
+    edge : int
+        Index near which the edge lies.
+    low, high : float
+        The levels, ``high > low``.
+    half_window : int
+        Half-width of the window searched around ``edge``.
+
+    Returns
+    -------
+    int
+        The 10-90 % rise width in samples.
+
+    Raises
+    ------
+    ValueError
+        If the window holds no rise from 10 % to 90 %.
+
+    Examples
+    --------
+    >>> rise_samples([0.0, 0.0, 0.2, 0.5, 0.8, 1.0, 1.0], 3, 0.0, 1.0, 3)    # 0.0 at 1, 1.0 at 5
+    4
     """
     estimate = as_signal(estimate, "estimate")
     edge = as_count(edge, "edge", minimum=0)
@@ -129,6 +218,16 @@ def rise_samples(estimate, edge, low, high, half_window):
 
 def power_of_ten(value):
     """Write a positive ``value`` as ``"10^-12"`` or ``"4×10^-14"`` (one significant digit).
+
+    Parameters
+    ----------
+    value : float
+        A positive number.
+
+    Returns
+    -------
+    str
+        The value to one significant digit, as a power of ten.
 
     Examples
     --------
@@ -159,6 +258,18 @@ def below(value, bound):
     versions, but the bound does not. If ``value`` is not below ``bound`` (or is NaN) the
     result says so and shows the value, so a broken claim is visible in the output.
 
+    Parameters
+    ----------
+    value : float
+        An error size, >= 0 (inf and NaN allowed).
+    bound : float
+        The bound, > 0.
+
+    Returns
+    -------
+    str
+        The statement, or the value with "NOT ..." when the statement is false.
+
     Examples
     --------
     >>> below(3.3e-16, 1e-12)
@@ -175,6 +286,18 @@ def above(value, bound):
 
     For errors whose size is set by amplified rounding (a naive inverse), stable only in
     order of magnitude. If ``value`` is not above ``bound`` the result says so.
+
+    Parameters
+    ----------
+    value : float
+        An error size, >= 0 (inf and NaN allowed).
+    bound : float
+        The bound, > 0.
+
+    Returns
+    -------
+    str
+        The statement, or the value with "NOT ..." when the statement is false.
 
     Examples
     --------

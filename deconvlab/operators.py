@@ -42,6 +42,25 @@ __all__ = [
 def output_length(n, k, mode):
     """Length of ``convolve(x, h, mode)`` for ``len(x) = n``, ``len(h) = k``.
 
+    Parameters
+    ----------
+    n : int
+        Length of the signal ``x``.
+    k : int
+        Length of the kernel ``h``.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model (see :func:`convolve`).
+
+    Returns
+    -------
+    int
+        ``n + k - 1`` (full), ``n`` (same, circular), ``n - k + 1`` (valid).
+
+    Raises
+    ------
+    ValueError
+        If the kernel does not fit (``valid``/``circular`` with ``k > n``).
+
     Examples
     --------
     >>> output_length(10, 3, 'valid'), output_length(10, 3, 'full')
@@ -58,6 +77,20 @@ def solution_length(m, k, mode):
 
     The inverse of :func:`output_length`: ``m - k + 1`` for ``full``,
     ``m + k - 1`` for ``valid``, ``m`` for ``same`` and ``circular``.
+
+    Parameters
+    ----------
+    m : int
+        Length of the data ``y``.
+    k : int
+        Length of the kernel ``h``.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model (see :func:`convolve`).
+
+    Returns
+    -------
+    int
+        The length ``n`` of the signal that ``convolve`` maps to ``m`` samples.
 
     Examples
     --------
@@ -89,14 +122,54 @@ def first_full_row(k, mode):
     ``0`` for ``full`` (and ``circular``, which has no full convolution to cut), ``(k - 1) // 2``
     for ``same`` (numpy's centring: the kernel's sample ``(k - 1) // 2`` is its centre), ``k - 1``
     for ``valid``. The one place where the centring of every mode is written down.
+
+    Parameters
+    ----------
+    k : int
+        Length of the kernel.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model (see :func:`convolve`).
+
+    Returns
+    -------
+    int
+        The row of the full convolution where ``mode``'s output starts.
+
+    Examples
+    --------
+    >>> first_full_row(5, "same"), first_full_row(4, "same"), first_full_row(5, "valid")
+    (2, 1, 4)
     """
+    k = as_count(k, "k")
     check_mode(mode)
     return {"full": 0, "same": (k - 1) // 2, "valid": k - 1, "circular": 0}[mode]
 
 
 def centred_kernel(h, n):
     """``h`` zero-padded to ``n`` and rotated so that its centre (``first_full_row(k, "same")``)
-    sits at lag 0: the circular kernel whose convolution is ``same`` for a periodic signal."""
+    sits at lag 0: the circular kernel whose convolution is ``same`` for a periodic signal.
+
+    Parameters
+    ----------
+    h : array
+        The kernel, ``k`` samples.
+    n : int
+        The period, ``>= k``.
+
+    Returns
+    -------
+    ndarray
+        ``n`` samples: ``h[c:]``, zeros, ``h[:c]`` with ``c = (k - 1) // 2``.
+
+    Examples
+    --------
+    >>> centred_kernel([1.0, 2.0, 3.0], 5).tolist()    # centre 2.0 at lag 0, 1.0 wraps to lag -1
+    [2.0, 3.0, 0.0, 0.0, 1.0]
+    """
+    h = as_kernel(h)
+    n = as_count(n, "n")
+    if n < h.size:
+        raise ValueError(f"n must be >= len(h) = {h.size}; got {n}")
     return np.roll(np.concatenate([h, np.zeros(n - h.size)]), -first_full_row(h.size, "same"))
 
 
@@ -116,7 +189,31 @@ def circular_embedding(y, h, mode):
     - ``same``: ``N = n = len(y)``, the kernel centred (:func:`centred_kernel`).
       Exact for a periodic ``x``; otherwise the edges are approximate (the
       ``(k-1)//2`` samples nearest each end wrap around).
+
+    Parameters
+    ----------
+    y : array
+        The data of ``mode``.
+    h : array
+        The kernel.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model (see :func:`convolve`).
+
+    Returns
+    -------
+    y_c, h_c : ndarray
+        The data and kernel of the circular problem, period ``N = len(y_c)``.
+    n : int
+        The length of the solution of ``mode``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y_c, h_c, n = circular_embedding(np.ones(4), np.array([1.0, 1.0, 1.0]), "valid")
+    >>> y_c.tolist(), n    # two unmeasured wrap rows, set to 0
+    ([0.0, 0.0, 1.0, 1.0, 1.0, 1.0], 6)
     """
+    y, h = as_signal(y, "y"), as_kernel(h)
     check_mode(mode)
     n = solution_length(y.size, h.size, mode)
     if mode in ("full", "circular"):
@@ -145,6 +242,11 @@ def spectral_filter(y, h, filter_of, mode="full"):
     filter_of : callable
         ``H -> W``: an array of the ``N // 2 + 1`` filter values, one per rfft bin.
 
+    Returns
+    -------
+    ndarray
+        The estimate, ``solution_length(len(y), len(h), mode)`` samples.
+
     Examples
     --------
     >>> import numpy as np
@@ -162,7 +264,28 @@ def spectral_filter(y, h, filter_of, mode="full"):
 
 def circular_length(n, k, mode):
     """The period ``N`` of :func:`circular_embedding` for a signal of ``n`` and a kernel of ``k``
-    samples: ``n + k - 1`` for ``full`` (padded so nothing wraps), ``n`` for the other modes."""
+    samples: ``n + k - 1`` for ``full`` (padded so nothing wraps), ``n`` for the other modes.
+
+    Parameters
+    ----------
+    n : int
+        Length of the signal.
+    k : int
+        Length of the kernel.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model (see :func:`convolve`).
+
+    Returns
+    -------
+    int
+        The period ``N``.
+
+    Examples
+    --------
+    >>> circular_length(10, 3, "full"), circular_length(10, 3, "same")
+    (12, 10)
+    """
+    n, k = as_count(n, "n"), as_count(k, "k")
     check_mode(mode)
     return n + k - 1 if mode == "full" else n
 
@@ -173,7 +296,34 @@ def masked_circular_model(n, k, mode):
     Returns ``(N, start)``: ``convolve(x, h, mode)`` equals rows ``start .. start + m - 1``
     of the circular convolution of ``x`` zero-padded to ``N`` with ``h`` zero-padded to ``N``
     (``N = n + k - 1`` for ``full`` and ``same``, ``n`` for ``valid`` and ``circular``).
+
+    Parameters
+    ----------
+    n : int
+        Length of the signal.
+    k : int
+        Length of the kernel.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model (see :func:`convolve`).
+
+    Returns
+    -------
+    N : int
+        The period.
+    start : int
+        The first row of the circular convolution that ``mode`` measures.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x, h = np.arange(6.0), np.array([1.0, 2.0, 3.0])
+    >>> N, start = masked_circular_model(6, 3, "same")
+    >>> circular = convolve(np.r_[x, np.zeros(N - 6)], np.r_[h, np.zeros(N - 3)], "circular")
+    >>> bool(np.allclose(circular[start : start + 6], convolve(x, h, "same")))
+    True
     """
+    n, k = as_count(n, "n"), as_count(k, "k")
+    check_mode(mode)
     return (n + k - 1 if mode in ("full", "same") else n), first_full_row(k, mode)
 
 
@@ -185,6 +335,20 @@ def convolve(x, h, mode="full"):
     is always ``len(x)``). ``scipy.signal.convolve`` picks direct or FFT
     evaluation, whichever is faster. ``circular`` is
     ``irfft(rfft(x) * rfft(h, n), n)``: periodic with period ``n = len(x)``.
+
+    Parameters
+    ----------
+    x : array
+        The signal, 1-D, finite.
+    h : array
+        The kernel, 1-D, finite, not all zero.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model (see :func:`convolve`).
+
+    Returns
+    -------
+    ndarray
+        ``output_length(len(x), len(h), mode)`` samples.
 
     Examples
     --------
@@ -212,6 +376,22 @@ def convolve_adjoint(y, h, n, mode="full"):
     where ``y_full`` is ``y`` placed at the rows of the full result that ``mode``
     keeps (zeros elsewhere). For ``circular`` it is ``irfft(conj(H) Y)``.
     Satisfies ``dot(A x, y) == dot(x, A^T y)`` to rounding (the "dot test").
+
+    Parameters
+    ----------
+    y : array
+        A vector in the output space, ``output_length(n, len(h), mode)`` samples.
+    h : array
+        The kernel.
+    n : int
+        Length of the signal space.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model (see :func:`convolve`).
+
+    Returns
+    -------
+    ndarray
+        ``A^T y``, ``n`` samples.
 
     Examples
     --------
@@ -241,6 +421,20 @@ def convolution_matrix(h, n, mode="full"):
     circulant for ``circular`` (``scipy.linalg.circulant`` of ``h`` zero-padded to ``n``).
     Shape ``(output_length(n, k, mode), n)``.
 
+    Parameters
+    ----------
+    h : array
+        The kernel.
+    n : int
+        Length of the signal.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model (see :func:`convolve`).
+
+    Returns
+    -------
+    ndarray
+        ``A``, shape ``(output_length(n, k, mode), n)``.
+
     Examples
     --------
     >>> convolution_matrix([1.0, 2.0], 3)
@@ -267,6 +461,20 @@ def sparse_convolution_matrix(h, n, mode="full"):
 
     ``A[i, j] = h[i + s - j]`` for the rows ``s .. s + m - 1`` of the full convolution that ``mode``
     keeps (see :func:`output_length`); circular: ``A[i, j] = h[(i - j) mod n]``.
+
+    Parameters
+    ----------
+    h : array
+        The kernel.
+    n : int
+        Length of the signal.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model (see :func:`convolve`).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        ``A``, shape ``(output_length(n, k, mode), n)``.
 
     Examples
     --------
@@ -295,6 +503,27 @@ def convolution_operator(h, n, mode="full"):
     ``A @ x`` is :func:`convolve`, ``A.T @ y`` (``rmatvec``) is
     :func:`convolve_adjoint`: O(n log n) memory and time, so it scales to
     n = 10^6 where the dense matrix would not fit.
+
+    Parameters
+    ----------
+    h : array
+        The kernel.
+    n : int
+        Length of the signal.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model (see :func:`convolve`).
+
+    Returns
+    -------
+    scipy.sparse.linalg.LinearOperator
+        Shape ``(output_length(n, k, mode), n)``, float64.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = convolution_operator([1.0, 2.0], 3)
+    >>> (A @ np.ones(3)).tolist(), (A.T @ np.ones(4)).tolist()
+    ([1.0, 3.0, 3.0, 2.0], [3.0, 3.0, 3.0])
     """
     h = as_kernel(h)
     n = as_count(n, "n")
@@ -313,6 +542,18 @@ def transfer_function(h, n_fft):
     Returns ``rfft(h, n_fft)``: the ``n_fft // 2 + 1`` non-negative frequency bins
     ``f = 0 .. n_fft // 2`` (see :func:`rfft_frequencies`). Used by every FFT
     method so they agree on lag 0 at ``h[0]``.
+
+    Parameters
+    ----------
+    h : array
+        The kernel.
+    n_fft : int
+        DFT length, ``>= len(h)``.
+
+    Examples
+    --------
+    >>> transfer_function([0.5, 0.5], 4).round(3).tolist()    # 1 at DC, 0 at Nyquist
+    [(1+0j), (0.5-0.5j), 0j]
     """
     h = as_kernel(h)
     n_fft = as_count(n_fft, "n_fft")
@@ -322,5 +563,23 @@ def transfer_function(h, n_fft):
 
 
 def rfft_frequencies(n_fft, fs=1.0):
-    """Frequencies of the bins of :func:`transfer_function`, in cycles per unit of ``1/fs``."""
+    """Frequencies of the bins of :func:`transfer_function`, in cycles per unit of ``1/fs``.
+
+    Parameters
+    ----------
+    n_fft : int
+        DFT length.
+    fs : float
+        Sampling frequency, > 0.
+
+    Returns
+    -------
+    ndarray
+        ``n_fft // 2 + 1`` frequencies ``b fs / n_fft``, ``b = 0 .. n_fft // 2``.
+
+    Examples
+    --------
+    >>> rfft_frequencies(8, fs=200).tolist()    # 25 Hz per bin
+    [0.0, 25.0, 50.0, 75.0, 100.0]
+    """
     return scipy.fft.rfftfreq(as_count(n_fft, "n_fft"), d=1.0 / as_number(fs, "fs", strictly_positive=True))

@@ -42,6 +42,19 @@ def plot_panels(panels, xlabel, title=None, fs=None, height=2.4, sharex=True, lo
         If given, the top panel gets a second x axis in samples (x * fs).
     logy, logx : bool
         Logarithmic y (x) axes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (call ``plt.show()`` or save it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.linspace(0, 1, 50)
+    >>> fig = plot_panels([("x", [(t, t, "ramp")]), ("x²", [(t, t**2, "square")])], xlabel="time (s)")
+    >>> len(fig.axes)
+    2
     """
     fig, axes = plt.subplots(
         len(panels),
@@ -76,6 +89,26 @@ def plot_matrices(matrices, title=None):
     """Show each matrix as an image (rows down, columns across) with its shape in the title.
 
     ``matrices`` maps a name (e.g. the mode) to a 2-D array.
+
+    Parameters
+    ----------
+    matrices : dict of str to 2-D array
+        What to show, by name (e.g. the mode).
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (call ``plt.show()`` or save it).
+
+    Examples
+    --------
+    >>> from deconvlab import convolution_matrix
+    >>> matrices = {mode: convolution_matrix([1.0, 2.0], 4, mode) for mode in ("full", "valid")}
+    >>> fig = plot_matrices(matrices)
+    >>> [ax.get_title() for ax in fig.axes[:2]]
+    ['full: 5×4', 'valid: 3×4']
     """
     fig, axes = plt.subplots(1, len(matrices), figsize=(FIGURE_WIDTH, 3.4), layout="constrained")
     axes = np.atleast_1d(axes)
@@ -112,6 +145,19 @@ def plot_spectra(
         Drawn as points (e.g. the harmonics of a square wave).
     hlines : list of (db, label)
         Horizontal reference levels (e.g. float64's epsilon).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (call ``plt.show()`` or save it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = np.linspace(0, 1, 20)
+    >>> fig = plot_spectra([(f, -20 * f, "a line")], hlines=[(-10.0, "-10 dB")])
+    >>> fig.axes[0].get_ylabel()
+    'magnitude (dB)'
     """
     if ax is None:
         fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4.2), layout="constrained")
@@ -141,6 +187,32 @@ def plot_blur_explorer(t, x, y, f, spectra_db, title):
     """The three views of the blur explorer: signal, blurred (noisy) output, spectra in dB.
 
     ``spectra_db`` is a list of (db, label) drawn against ``f``.
+
+    Parameters
+    ----------
+    t : array
+        Time axis (s).
+    x, y : array
+        The signal and the blurred (noisy) output.
+    f : array
+        Frequencies of the spectra (Hz).
+    spectra_db : list of (array, str)
+        Spectra in dB against ``f``, with their labels.
+    title : str
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (call ``plt.show()`` or save it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(10) / 10
+    >>> fig = plot_blur_explorer(t, t, t, np.arange(6.0), [(np.zeros(6), "flat")], "demo")
+    >>> len(fig.axes)
+    3
     """
     fig, axes = plt.subplots(3, 1, figsize=(FIGURE_WIDTH, 7.5), layout="constrained")
     axes[0].plot(t, x, color="C0")
@@ -166,6 +238,25 @@ def plot_roots(roots, title=None):
     """Roots of a polynomial in the complex plane, with the unit circle.
 
     Roots outside the circle make the recursive inverse filter 1/H(z) unstable.
+
+    Parameters
+    ----------
+    roots : complex array
+        The roots.
+    title : str, optional
+        The axis title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (call ``plt.show()`` or save it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = plot_roots(np.array([0.5, 2.0, -1j]))
+    >>> fig.axes[0].get_aspect()
+    1.0
     """
     fig, ax = plt.subplots(figsize=(5.5, 5.0), layout="constrained")
     angle = np.linspace(0, 2 * np.pi, 400)
@@ -190,6 +281,34 @@ def plot_reconstruction(t, truth, estimates, title=None, ylim=None, xlabel="time
 
     ``estimates`` maps a label to an array, or to ``(array, style_dict)``;
     ``ylim`` keeps a wild estimate from squashing the truth.
+
+    Parameters
+    ----------
+    t : array
+        The x axis (time).
+    truth : array
+        The true signal.
+    estimates : dict
+        Label -> array, or label -> ``(array, style_dict)``.
+    title : str, optional
+        The axis title.
+    ylim : (float, float), optional
+        y limits (keep a wild estimate from squashing the truth).
+    xlabel : str
+        Label of the x axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (call ``plt.show()`` or save it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(5.0)
+    >>> fig = plot_reconstruction(t, t, {"estimate": t + 0.1})
+    >>> [line.get_label() for line in fig.axes[0].get_lines()]
+    ['true x', 'estimate']
     """
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.6), layout="constrained")
     ax.plot(t, truth, color="black", linewidth=2.5, alpha=0.35, label="true x")
@@ -211,6 +330,31 @@ def plot_picard(picard_data, filter_factors=None, title=None, ax=None):
     """Picard plot: singular values, |u_i^T y| and their ratio against the index i (log scale).
 
     ``filter_factors`` maps a label to factors f_i drawn on a second axis (0 to 1).
+
+    Parameters
+    ----------
+    picard_data : Picard
+        From :func:`deconvlab.picard`.
+    filter_factors : dict of str to array, optional
+        Filter factors to draw on a second axis.
+    title : str, optional
+        The axis title.
+    ax : matplotlib axis, optional
+        Draw there instead of in a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (call ``plt.show()`` or save it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deconvlab import convolve, picard
+    >>> h = np.array([0.6, 0.3, 0.1])
+    >>> fig = plot_picard(picard(convolve(np.ones(10), h), h))
+    >>> fig.axes[0].get_yscale()
+    'log'
     """
     if ax is None:
         fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4.0), layout="constrained")
@@ -239,7 +383,36 @@ def plot_picard(picard_data, filter_factors=None, title=None, ax=None):
 
 
 def plot_regularization_explorer(picard_data, factors, t, truth, estimate, title):
-    """The two views of the regularisation explorer: Picard plot with filter factors, reconstruction."""
+    """The two views of the regularisation explorer: Picard plot with filter factors, reconstruction.
+
+    Parameters
+    ----------
+    picard_data : Picard
+        From :func:`deconvlab.picard`.
+    factors : array
+        The filter factors of the current lambda.
+    t : array
+        Time axis of the reconstruction.
+    truth, estimate : array
+        The true signal and the estimate.
+    title : str
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (call ``plt.show()`` or save it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deconvlab import convolve, picard
+    >>> h = np.array([0.6, 0.3, 0.1])
+    >>> p = picard(convolve(np.ones(10), h), h)
+    >>> fig = plot_regularization_explorer(p, np.ones(10), np.arange(10.0), np.ones(10), np.ones(10), "demo")
+    >>> len(fig.axes) >= 2
+    True
+    """
     fig, axes = plt.subplots(2, 1, figsize=(FIGURE_WIDTH, 7.0), layout="constrained")
     plot_picard(picard_data, {"Tikhonov filter factors": factors}, ax=axes[0])
     axes[1].plot(t, truth, color="black", linewidth=2.5, alpha=0.35, label="true x")

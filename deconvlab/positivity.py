@@ -22,6 +22,22 @@ def richardson_lucy(y, h, iterations, *, mode="full"):
     guard against division by zero); nothing is clipped. Each step keeps ``x >= 0``
     and the flux ``sum(A^T 1 * x) = sum(y)`` (for ``full``: ``sum(x) sum(h) = sum(y)``).
 
+    Parameters
+    ----------
+    y : array
+        The data, ``convolve(x, h, mode)`` plus noise.
+    h : array
+        The kernel.
+    iterations : int
+        Number of multiplicative updates, >= 0 (0 returns the flat start).
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
+
+    Returns
+    -------
+    ndarray
+        The estimate, non-negative, ``solution_length(len(y), len(h), mode)`` samples.
+
     Examples
     --------
     >>> import numpy as np

@@ -95,7 +95,25 @@ def _check_dense_size(n, what):
 
 
 def difference_matrix(n, order):
-    """The ``(n - order) x n`` matrix of the ``order``-th forward difference (``np.diff``); identity for 0."""
+    """The ``(n - order) x n`` matrix of the ``order``-th forward difference (``np.diff``); identity for 0.
+
+    Parameters
+    ----------
+    n : int
+        Number of columns.
+    order : int
+        Order of the difference, ``0 <= order < n``.
+
+    Returns
+    -------
+    ndarray
+        Shape ``(n - order, n)``.
+
+    Examples
+    --------
+    >>> difference_matrix(3, 1).tolist()
+    [[-1.0, 1.0, 0.0], [0.0, -1.0, 1.0]]
+    """
     n = as_count(n, "n")
     order = as_count(order, "order", minimum=0)
     if order >= n:
@@ -124,6 +142,33 @@ def svd_operator(h, n, mode="full", order=0):
     """Factorise the convolution matrix of ``(h, n, mode)`` once, for many ``lam`` or ``k``.
 
     Dense: meant for n up to a few thousand (O(n^3) time, O(n^2) memory).
+
+    Parameters
+    ----------
+    h : array
+        The kernel.
+    n : int
+        Length of the signal, at most ``DENSE_MAX``.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model.
+    order : int
+        The penalty's difference order (0: the SVD of ``A``; >= 1: the GSVD of ``(A, L)``).
+
+    Returns
+    -------
+    SVDOperator
+        ``U``, ``gamma`` (generalised singular values), ``scale``, ``basis`` and what it was made for.
+
+    Raises
+    ------
+    ValueError
+        For ``n > DENSE_MAX``, or when the penalised problem has no unique minimiser.
+
+    Examples
+    --------
+    >>> operator = svd_operator([0.6, 0.3, 0.1], 40)
+    >>> operator.U.shape, operator.gamma.size
+    ((42, 40), 40)
     """
     h = as_kernel(h)
     n = as_count(n, "n")
@@ -206,6 +251,11 @@ def tikhonov(y, h, lam, *, mode="full", order=0, method="auto", svd=None):
         ``dense`` up to ``DENSE_LIMIT`` unknowns, else ``iterative`` where its
         stopping rule vouches for the solution and ``sparse`` where it does not
         (small ``lam``).
+
+    Returns
+    -------
+    ndarray
+        The minimiser ``x``, ``solution_length(len(y), len(h), mode)`` samples.
 
     Raises
     ------
@@ -353,6 +403,24 @@ def tsvd(y, h, k, *, mode="full", svd=None):
     ``k`` runs from 1 to the number of singular values, ``min(len(y), n)``; ``k`` equal to the rank
     gives the pseudo-inverse solution ``pinv(A) @ y``.
 
+    Parameters
+    ----------
+    y : array
+        The data, ``convolve(x, h, mode)`` plus noise.
+    h : array
+        The kernel.
+    k : int
+        How many singular values to keep.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
+    svd : SVDOperator, optional
+        A factorisation of this problem from :func:`svd_operator` (computed if omitted).
+
+    Returns
+    -------
+    ndarray
+        The estimate, ``solution_length(len(y), len(h), mode)`` samples.
+
     Examples
     --------
     >>> import numpy as np
@@ -383,6 +451,31 @@ def picard(y, h, *, mode="full", svd=None):
     The discrete Picard condition: a meaningful solution needs ``|u_i^T y|`` to
     decay faster than ``s_i``. Where ``|u_i^T y|`` levels off at the noise, the
     ratio grows, and those components are noise.
+
+    Parameters
+    ----------
+    y : array
+        The data, ``convolve(x, h, mode)`` plus noise.
+    h : array
+        The kernel.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
+    svd : SVDOperator, optional
+        A factorisation of this problem (computed if omitted).
+
+    Returns
+    -------
+    Picard
+        ``singular_values``, ``coefficients`` ``|u_i^T y|`` and ``ratio``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deconvlab import convolve
+    >>> h = np.array([0.6, 0.3, 0.1])
+    >>> p = picard(convolve(np.ones(10), h), h)
+    >>> bool(np.all(np.diff(p.singular_values) <= 0))    # sorted, largest first
+    True
     """
     y, h, n = check_problem(y, h, mode)
     operator = _check_svd(svd, y, h, n, mode, 0)
@@ -397,6 +490,20 @@ def condition_number(h, n, mode="full"):
     ``s_min`` is the smallest of the ``min(m, n)`` singular values. float64 cannot
     resolve ``s_min`` below about ``eps * s_max``, so measured values saturate
     near 1/eps ~ 4.5e15. Refuses ``n > DENSE_MAX``.
+
+    Parameters
+    ----------
+    h : array
+        The kernel.
+    n : int
+        Length of the signal, at most ``DENSE_MAX``.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model.
+
+    Returns
+    -------
+    float
+        ``s_max / s_min`` (``inf`` if ``s_min`` is exactly 0).
 
     Examples
     --------
@@ -416,6 +523,21 @@ def gaussian_condition_number(sigma):
     ``min|H|`` is at the Nyquist frequency, where the two nearest aliases of the
     Gaussian spectrum add: ``H(1/2) ~ 2 exp(-pi^2 sigma^2 / 2)``. Valid for sigma
     above about one sample.
+
+    Parameters
+    ----------
+    sigma : float
+        Standard deviation of the blur in samples, > 0.
+
+    Returns
+    -------
+    float
+        ``exp(pi^2 sigma^2 / 2) / 2``.
+
+    Examples
+    --------
+    >>> f"{gaussian_condition_number(2.0):.3e}"    # exp(2 pi^2) / 2
+    '1.869e+08'
     """
     sigma = as_number(sigma, "sigma", strictly_positive=True)
     return float(0.5 * np.exp(np.pi**2 * sigma**2 / 2))
@@ -445,6 +567,38 @@ def choose_lambda(y, h, method="gcv", *, mode="full", noise_std=None, order=0, l
 
     ``info`` holds ``lams`` and the curves evaluated on them (``residual_norm``, ``solution_norm``,
     ``gcv`` and, for the L-curve, ``curvature``), and ``method``.
+
+    Parameters
+    ----------
+    y : array
+        The data, ``convolve(x, h, mode)`` plus noise.
+    h : array
+        The kernel.
+    method : {"gcv", "lcurve", "discrepancy"}
+        The rule.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
+    noise_std : float, optional
+        The noise standard deviation (needed by ``discrepancy``).
+    order : int
+        The penalty's difference order, as in :func:`tikhonov`.
+    lams : array, optional
+        The grid of ``lam`` to evaluate (default: 400 points spanning the generalised singular values).
+    svd : SVDOperator, optional
+        A factorisation of this problem (computed if omitted).
+    return_info : bool
+        Also return the curves.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deconvlab import add_noise, convolve, gaussian_kernel
+    >>> h = gaussian_kernel(2.0)
+    >>> y = add_noise(convolve(np.repeat([0.0, 1.0, 0.0], 40), h), std=0.01, rng=0)
+    >>> lam = choose_lambda(y, h, "discrepancy", noise_std=0.01)
+    >>> residual = np.linalg.norm(convolve(tikhonov(y, h, lam), h) - y)
+    >>> bool(np.isclose(residual**2, y.size * 0.01**2))    # the residual matches the noise
+    True
     """
     y, h, n = check_problem(y, h, mode)
     order = as_count(order, "order", minimum=0)

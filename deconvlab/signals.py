@@ -62,6 +62,12 @@ def seed_square_wave(fs=200):
         Sample times ``(1, 2, ..., N) / fs`` in seconds (MATLAB's 1-based grid).
     x : ndarray
         The square wave, length ``N = 9 * round(n/3)``.
+
+    Examples
+    --------
+    >>> t, x = seed_square_wave()
+    >>> x.size, float(x.max()), float(t[-1])    # 1800 samples, levels eps and 3, 9 s
+    (1800, 3.0, 9.0)
     """
     fs = as_number(fs, "fs", strictly_positive=True)
     n = int(np.floor(3.0 * fs + 1e-9))  # length(1/fs : 1/fs : 3)
@@ -80,6 +86,25 @@ def gaussmf(t, sigma, c):
     """MATLAB's ``gaussmf(t, [sigma c])``: ``exp(-(t - c)^2 / (2 sigma^2))``.
 
     Peak 1 at ``t = c``; ``sigma`` is the standard deviation in the units of ``t``.
+
+    Parameters
+    ----------
+    t : array
+        Points at which to evaluate, 1-D.
+    sigma : float
+        Standard deviation, > 0, in the units of ``t``.
+    c : float
+        Centre.
+
+    Returns
+    -------
+    ndarray
+        ``exp(-(t - c)^2 / (2 sigma^2))``, same length as ``t``.
+
+    Examples
+    --------
+    >>> gaussmf([0.0, 1.0], 1.0, 0.0).round(4).tolist()    # exp(-1/2) one sigma away
+    [1.0, 0.6065]
     """
     t = as_signal(t, "t")
     sigma = as_number(sigma, "sigma", strictly_positive=True)
@@ -94,6 +119,24 @@ def seed_gaussian(n, fs=200):
     signal, peaks at sample index 899 (t = 4.5 s), has a standard deviation of
     0.4 s = 80 samples, and is **not normalised**: its sum (the DC gain) is
     ``4 * sqrt(2 pi) * 80 = 802.1``.
+
+    Parameters
+    ----------
+    n : int
+        Number of samples (the question uses the signal's length, 1800).
+    fs : float
+        Sampling frequency in Hz.
+
+    Returns
+    -------
+    ndarray
+        The kernel, ``n`` samples.
+
+    Examples
+    --------
+    >>> h = seed_gaussian(1800)
+    >>> int(h.argmax()), round(float(h.sum()), 1)    # peak at t = 4.5 s, DC gain 4 sqrt(2 pi) 80
+    (899, 802.1)
     """
     n = as_count(n, "n")
     fs = as_number(fs, "fs", strictly_positive=True)
@@ -116,6 +159,11 @@ def square_wave(n, period, duty=0.5, levels=(0.0, 1.0), delay=0):
         ``(low, high)``.
     delay : int
         Index of the first rising edge (mod ``period``).
+
+    Returns
+    -------
+    ndarray
+        ``n`` samples, each ``low`` or ``high``.
 
     Examples
     --------
@@ -150,6 +198,11 @@ def gaussian_kernel(sigma, radius=None, normalize=True):
     normalize : bool
         If True (default) the samples sum to 1 (DC gain 1).
 
+    Returns
+    -------
+    ndarray
+        ``2 * radius + 1`` samples, peak at the centre.
+
     Examples
     --------
     >>> k = gaussian_kernel(1.0)
@@ -177,6 +230,23 @@ def add_noise(y, std=None, snr_db=None, rng=0):
     ----------
     rng : int or numpy.random.Generator
         Seed or generator; the default seed 0 makes every call reproducible.
+
+    Returns
+    -------
+    ndarray
+        ``y`` plus the noise, same length.
+
+    Raises
+    ------
+    ValueError
+        Unless exactly one of ``std`` and ``snr_db`` is given, or for ``|snr_db| > 600``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> noisy = add_noise(np.zeros(100_000), std=0.5, rng=1)
+    >>> round(float(noisy.std()), 2)
+    0.5
     """
     y = as_signal(y, "y")
     if (std is None) == (snr_db is None):
@@ -201,6 +271,25 @@ def gaussian_transfer(f, sigma, gain=1.0):
     The Fourier transform of a Gaussian of standard deviation ``sigma`` (seconds,
     or samples) is a Gaussian of standard deviation ``1 / (2 pi sigma)`` (Hz, or
     cycles per sample); ``gain`` is its value at f = 0, the kernel's sum.
+
+    Parameters
+    ----------
+    f : float or array
+        Frequency (Hz for ``sigma`` in seconds, cycles per sample for ``sigma`` in samples).
+    sigma : float
+        Standard deviation of the Gaussian, > 0.
+    gain : float
+        The kernel's sum, the value at ``f = 0``.
+
+    Returns
+    -------
+    float array
+        ``gain * exp(-2 pi^2 sigma^2 f^2)``, the shape of ``f``.
+
+    Examples
+    --------
+    >>> round(float(gaussian_transfer(0.5, 0.4)), 4)    # the question's blur at its fundamental, 0.5 Hz
+    0.454
     """
     f = as_values(f, "f")
     sigma = as_number(sigma, "sigma", strictly_positive=True)
@@ -215,10 +304,25 @@ def square_wave_harmonics(period, jump, count):
     ``m = 1, 3, 5, ...`` at ``m / P`` with amplitude ``2 jump / (pi m)`` (its
     Fourier series ``mean + sum_m 2 jump / (pi m) sin(2 pi m t / P)``).
 
+    Parameters
+    ----------
+    period : float
+        Period, > 0.
+    jump : float
+        High level minus low level.
+    count : int
+        How many harmonics (the odd ones, 1, 3, 5, ...).
+
     Returns
     -------
     frequencies, amplitudes : ndarray
         ``count`` values each; frequencies in the inverse unit of ``period``.
+
+    Examples
+    --------
+    >>> f, a = square_wave_harmonics(2.0, 3.0, 2)    # the question's wave: 0.5 and 1.5 Hz
+    >>> f.tolist(), a.round(3).tolist()
+    ([0.5, 1.5], [1.91, 0.637])
     """
     period = as_number(period, "period", strictly_positive=True)
     jump = as_number(jump, "jump")

@@ -20,6 +20,24 @@ EPS = np.finfo(float).eps
 def tv_objective(x, y, h, lam, mode="full"):
     """``1/2 ||A x - y||^2 + lam ||D x||_1`` with ``D`` the first difference (``np.diff``).
 
+    Parameters
+    ----------
+    x : array
+        A candidate solution.
+    y : array
+        The data, ``convolve(x, h, mode)`` plus noise.
+    h : array
+        The kernel.
+    lam : float
+        The weight of the total variation, >= 0.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
+
+    Returns
+    -------
+    float
+        The objective.
+
     Examples
     --------
     >>> tv_objective([0.0, 1.0], [0.0, 1.0, 0.0], [1.0, 0.0], 0.5)   # A x = y; one jump of 1
@@ -62,6 +80,11 @@ def tv(y, h, lam, *, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_
     return_info : bool
         Also return a dict with ``iterations``, ``converged``, ``final_objective`` and the
         method's own measures.
+
+    Returns
+    -------
+    ndarray, or (ndarray, dict) with ``return_info=True``
+        The minimiser, ``solution_length(len(y), len(h), mode)`` samples.
 
     Examples
     --------

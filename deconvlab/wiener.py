@@ -65,6 +65,18 @@ def wiener_filter_factors(H, nsr):
     Also Tikhonov's filter on a circular problem, with ``nsr = lam^2``. Raises where
     ``nsr = 0`` meets ``H = 0`` (the filter is undefined there).
 
+    Parameters
+    ----------
+    H : complex array
+        The transfer function on the rfft bins.
+    nsr : float or array
+        Noise-to-signal power ratio, >= 0 (per bin if an array; ``inf`` shuts a bin).
+
+    Returns
+    -------
+    complex ndarray
+        ``W``, one value per bin.
+
     Examples
     --------
     >>> import numpy as np
@@ -102,6 +114,28 @@ def oracle_nsr(x, h, noise_std, *, mode="full"):
     power of the true signal there (``x`` zero-padded to the circular length
     ``N`` of ``mode``). Bins where ``X = 0`` get ``inf`` (shut). No real
     deconvolution knows ``x``: this is the best any per-bin linear filter can do.
+
+    Parameters
+    ----------
+    x : array
+        The *true* signal (which no real problem gives you).
+    h : array
+        The kernel.
+    noise_std : float
+        The noise standard deviation, >= 0.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
+
+    Returns
+    -------
+    ndarray
+        ``N // 2 + 1`` values, ``N`` the circular length of ``mode``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> oracle_nsr(np.ones(4), np.array([1.0]), 0.5).tolist()    # N sigma^2 / |X|^2 = 4 0.25 / 16; X = 0 elsewhere
+    [0.0625, inf, inf]
     """
     x = as_signal(x, "x")
     h = as_kernel(h)
@@ -124,6 +158,20 @@ def recoverable_bandwidth(sigma, snr_db, fs=1.0):
         f_max = fs * sqrt(ln(SNR) / (2 pi^2 sigma^2)).
 
     It is :func:`deconvlab.gaussian_cutoff` at the threshold ``1 / SNR``.
+
+    Parameters
+    ----------
+    sigma : float
+        Standard deviation of the blur, > 0 (samples, or seconds with ``fs = 1``).
+    snr_db : float
+        How far the noise floor lies below the signal's spectrum at DC, in dB, > 0.
+    fs : float
+        Sampling frequency, > 0.
+
+    Returns
+    -------
+    float
+        ``f_max`` in the units of ``fs``.
 
     Examples
     --------
