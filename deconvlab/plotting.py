@@ -183,7 +183,7 @@ def plot_spectra(
     return fig
 
 
-def plot_blur_explorer(t, x, y, f, spectra_db, title):
+def plot_blur_explorer(t, x, y, f, spectra_db, title, fig=None):
     """The three views of the blur explorer: signal, blurred (noisy) output, spectra in dB.
 
     ``spectra_db`` is a list of (db, label) drawn against ``f``.
@@ -200,6 +200,9 @@ def plot_blur_explorer(t, x, y, f, spectra_db, title):
         Spectra in dB against ``f``, with their labels.
     title : str
         The figure's title.
+    fig : matplotlib.figure.Figure, optional
+        A figure this function made before: its lines get the new data in place (an explorer's
+        redraw), instead of a new figure.
 
     Returns
     -------
@@ -214,6 +217,17 @@ def plot_blur_explorer(t, x, y, f, spectra_db, title):
     >>> len(fig.axes)
     3
     """
+    if fig is not None:
+        axes = fig.axes
+        axes[0].lines[0].set_data(t, x)
+        axes[1].lines[0].set_data(t, y)
+        for line, (db, _) in zip(axes[2].lines, spectra_db):
+            line.set_data(f, db)
+        for ax in axes[:2]:
+            ax.relim()
+            ax.autoscale_view()
+        fig.suptitle(title)
+        return fig
     fig, axes = plt.subplots(3, 1, figsize=(FIGURE_WIDTH, 7.5), layout="constrained")
     axes[0].plot(t, x, color="C0")
     axes[0].set_ylabel("x (original)")
@@ -276,7 +290,7 @@ def plot_roots(roots, title=None):
     return fig
 
 
-def plot_reconstruction(t, truth, estimates, title=None, ylim=None, xlabel="time (s)"):
+def plot_reconstruction(t, truth, estimates, title=None, ylim=None, xlabel="time (s)", fig=None):
     """The true signal and one or more estimates on one axis.
 
     ``estimates`` maps a label to an array, or to ``(array, style_dict)``;
@@ -296,6 +310,9 @@ def plot_reconstruction(t, truth, estimates, title=None, ylim=None, xlabel="time
         y limits (keep a wild estimate from squashing the truth).
     xlabel : str
         Label of the x axis.
+    fig : matplotlib.figure.Figure, optional
+        A figure this function made before: its lines get the new data in place (an explorer's
+        redraw), instead of a new figure.
 
     Returns
     -------
@@ -310,6 +327,15 @@ def plot_reconstruction(t, truth, estimates, title=None, ylim=None, xlabel="time
     >>> [line.get_label() for line in fig.axes[0].get_lines()]
     ['true x', 'estimate']
     """
+    if fig is not None:  # an explorer's redraw: new data and labels in the same lines
+        ax = fig.axes[0]
+        ax.lines[0].set_data(t, truth)
+        for line, (label, estimate) in zip(ax.lines[1:], estimates.items()):
+            line.set_data(t, estimate[0] if isinstance(estimate, tuple) else estimate)
+            line.set_label(label)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
+        ax.set_title(title or "")
+        return fig
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.6), layout="constrained")
     ax.plot(t, truth, color="black", linewidth=2.5, alpha=0.35, label="true x")
     for label, estimate in estimates.items():
@@ -382,7 +408,7 @@ def plot_picard(picard_data, filter_factors=None, title=None, ax=None):
     return fig
 
 
-def plot_regularization_explorer(picard_data, factors, t, truth, estimate, title):
+def plot_regularization_explorer(picard_data, factors, t, truth, estimate, title, fig=None):
     """The two views of the regularisation explorer: Picard plot with filter factors, reconstruction.
 
     Parameters
@@ -397,6 +423,9 @@ def plot_regularization_explorer(picard_data, factors, t, truth, estimate, title
         The true signal and the estimate.
     title : str
         The figure's title.
+    fig : matplotlib.figure.Figure, optional
+        A figure this function made before: its lines get the new data in place (an explorer's
+        redraw), instead of a new figure.
 
     Returns
     -------
@@ -413,6 +442,18 @@ def plot_regularization_explorer(picard_data, factors, t, truth, estimate, title
     >>> len(fig.axes) >= 2
     True
     """
+    if fig is not None:  # an explorer's redraw: new data in the same lines
+        picard_axis, reconstruction, factor_axis = fig.axes
+        index = np.arange(picard_data.singular_values.size)
+        for line, values in zip(picard_axis.lines, picard_data):
+            line.set_data(index, values)
+        factor_axis.lines[0].set_data(index, factors)
+        reconstruction.lines[0].set_data(t, truth)
+        reconstruction.lines[1].set_data(t, estimate)
+        picard_axis.relim()
+        picard_axis.autoscale_view()
+        fig.suptitle(title)
+        return fig
     fig, axes = plt.subplots(2, 1, figsize=(FIGURE_WIDTH, 7.0), layout="constrained")
     plot_picard(picard_data, {"Tikhonov filter factors": factors}, ax=axes[0])
     axes[1].plot(t, truth, color="black", linewidth=2.5, alpha=0.35, label="true x")

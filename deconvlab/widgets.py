@@ -1,6 +1,10 @@
 """ipywidgets explorers. Each explorer is a thin ``interact`` around a plain
 function (``*_view``) that takes the slider values and returns a matplotlib
 figure, so it can be tested without a browser.
+
+An explorer draws its figure once; every later slider move passes that figure back to the
+view (``fig=``), which puts the new data into the same lines and titles (no new figure, no
+new axes) and shows it again with the layout of the first drawing.
 """
 
 import warnings
@@ -42,7 +46,7 @@ FS = 200.0
 LABEL_STYLE = {"description_width": "8em"}
 
 
-def blur_view(sigma_s=0.4, noise_std=0.0, seed=0):
+def blur_view(sigma_s=0.4, noise_std=0.0, seed=0, fig=None):
     """Blur the question's square wave by a unit-gain Gaussian of ``sigma_s`` seconds.
 
     Returns the figure: signal, blurred output with white noise of standard
@@ -62,10 +66,10 @@ def blur_view(sigma_s=0.4, noise_std=0.0, seed=0):
         (magnitude_db(Y, np.abs(X).max()), "|Y| blurred + noise (re |X| peak)"),
     ]
     title = f"Gaussian blur σ = {sigma_s:.2f} s ({sigma_s * FS:.0f} samples), noise std = {noise_std:g}"
-    return plot_blur_explorer(t, x, y, f, spectra, title)
+    return plot_blur_explorer(t, x, y, f, spectra, title, fig=fig)
 
 
-def naive_view(sigma=2.0, noise_std=0.0, seed=0):
+def naive_view(sigma=2.0, noise_std=0.0, seed=0, fig=None):
     """Naive FFT division (``threshold = 0``) of the question's square wave blurred by a
     unit-gain Gaussian of ``sigma`` samples, with white noise of std ``noise_std``.
 
@@ -83,15 +87,35 @@ def naive_view(sigma=2.0, noise_std=0.0, seed=0):
         f"naive division, σ = {sigma:.1f} samples, noise std = {noise_std:g}: "
         f"RMSE {error:.1e}, max |estimate| {np.max(np.abs(estimate)):.1e}"
     )
-    return plot_reconstruction(t, x, {"FFT(y) / FFT(h)": estimate}, title=title, ylim=(-2, 5))
+    return plot_reconstruction(t, x, {"FFT(y) / FFT(h)": estimate}, title=title, ylim=(-2, 5), fig=fig)
 
 
 def _show(view):
-    """Wrap a ``*_view`` function so that ``interact`` displays its figure."""
+    """Wrap a ``*_view`` function for ``interact``: the first call draws the figure, every later
+    call updates that figure in place (``view(..., fig=figure)``) and displays it again.
+
+    The figure is closed in pyplot (so the inline backend does not show a second copy), its
+    layout is frozen after the first drawing (the layout engine would otherwise run on every
+    redraw) and it is sent as a PNG of the whole figure (the inline backend's default, a tight
+    bounding box, draws every figure twice).
+    """
+    import io
+
+    from IPython.display import Image, display
+
+    state = {"figure": None}
 
     def show(**values):
-        view(**values)
-        plt.show()
+        first = state["figure"] is None
+        figure = view(**values, fig=state["figure"])
+        if first:
+            plt.close(figure)
+            figure.canvas.draw()
+            figure.set_layout_engine("none")
+            state["figure"] = figure
+        png = io.BytesIO()
+        figure.savefig(png, format="png")
+        display(Image(data=png.getvalue(), format="png"))
 
     return show
 
@@ -128,7 +152,7 @@ def naive_explorer():
     )
 
 
-def threshold_view(threshold=1e-10, taper=None, noise_std=0.0, seed=0):
+def threshold_view(threshold=1e-10, taper=None, noise_std=0.0, seed=0, fig=None):
     """Thresholded inverse of the question's exact problem (σ = 80 samples, gain 802).
 
     ``noise_std`` is relative to max |y|. Returns the figure: truth and estimate,
@@ -144,7 +168,7 @@ def threshold_view(threshold=1e-10, taper=None, noise_std=0.0, seed=0):
         f"threshold {threshold:.0e}, taper {taper or 'none'}, noise {noise_std:g} × max|y|: "
         f"cut-off {cutoff:.2f} Hz, RMSE {rmse(estimate, x):.2f}"
     )
-    return plot_reconstruction(t, x, {"thresholded inverse": estimate}, title=title, ylim=(-1.5, 4.5))
+    return plot_reconstruction(t, x, {"thresholded inverse": estimate}, title=title, ylim=(-1.5, 4.5), fig=fig)
 
 
 def threshold_explorer():
@@ -175,7 +199,7 @@ def threshold_explorer():
     )
 
 
-def wiener_view(noise_std=1e-3, nsr=1e-7, oracle=False, seed=0):
+def wiener_view(noise_std=1e-3, nsr=1e-7, oracle=False, seed=0, fig=None):
     """Wiener deconvolution of the question's exact problem (σ = 80 samples, gain 802).
 
     ``noise_std`` is relative to max |y|; ``nsr`` is relative to the kernel's
@@ -195,7 +219,7 @@ def wiener_view(noise_std=1e-3, nsr=1e-7, oracle=False, seed=0):
         label = f"Wiener, nsr = {nsr:.0e} × gain²"
     estimate = wiener(y, h, ratio)
     title = f"noise {noise_std:g} × max|y|: {label}, RMSE {rmse(estimate, x):.3f}"
-    return plot_reconstruction(t, x, {label: estimate}, title=title, ylim=(-1.5, 4.5))
+    return plot_reconstruction(t, x, {label: estimate}, title=title, ylim=(-1.5, 4.5), fig=fig)
 
 
 def wiener_explorer():
@@ -221,7 +245,7 @@ def wiener_explorer():
     )
 
 
-def regularization_view(sigma=3.0, noise_std=1e-3, lam=1e-2, n=256, seed=0):
+def regularization_view(sigma=3.0, noise_std=1e-3, lam=1e-2, n=256, seed=0, fig=None):
     """Tikhonov on a square wave (n samples, period 64) blurred by a unit-gain Gaussian of
     ``sigma`` samples (mode ``full``) with white noise of std ``noise_std``.
 
@@ -238,7 +262,7 @@ def regularization_view(sigma=3.0, noise_std=1e-3, lam=1e-2, n=256, seed=0):
         f"σ = {sigma:.1f} samples, noise {noise_std:g}, λ = {lam:.1e}: "
         f"{int(np.sum(factors > 0.5))} components kept, RMSE {rmse(estimate, x):.3f}"
     )
-    return plot_regularization_explorer(data, factors, np.arange(n), x, estimate, title)
+    return plot_regularization_explorer(data, factors, np.arange(n), x, estimate, title, fig=fig)
 
 
 def regularization_explorer():
@@ -261,7 +285,7 @@ def regularization_explorer():
     )
 
 
-def priors_view(method="TV", lam=3.0, noise_std=1e-2, seed=0):
+def priors_view(method="TV", lam=3.0, noise_std=1e-2, seed=0, fig=None):
     """TV-based reconstructions of the question's exact problem (σ = 80 samples, gain 802).
 
     ``noise_std`` is relative to max |y|; ``lam`` is in units of ``noise_std * max|y| * gain``
@@ -280,7 +304,7 @@ def priors_view(method="TV", lam=3.0, noise_std=1e-2, seed=0):
     elif method == "TV + joint refit":
         estimate = piecewise_refit(y, h, estimate)
     title = f"{method}, λ = {lam:g} units, noise {noise_std:g} × max|y|: RMSE {rmse(estimate, x):.4f}"
-    return plot_reconstruction(t, x, {method: estimate}, title=title, ylim=(-1.0, 4.0))
+    return plot_reconstruction(t, x, {method: estimate}, title=title, ylim=(-1.0, 4.0), fig=fig)
 
 
 def priors_explorer():

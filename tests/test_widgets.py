@@ -93,3 +93,45 @@ def test_priors_view_methods():
     names = [c.description for c in dl.widgets.priors_explorer().widget.children[:-1]]
     assert names == ["method", "λ (units)", "noise / max|y|"]
     plt.close("all")
+
+
+def line_data(figure):
+    return [np.asarray(line.get_ydata(), dtype=float) for ax in figure.axes for line in ax.lines]
+
+
+def titles(figure):
+    return [figure.get_suptitle()] + [ax.get_title() for ax in figure.axes]
+
+
+def test_every_view_redraws_in_place_exactly_as_a_fresh_figure():
+    """An explorer's redraw (view(..., fig=old)) keeps the figure, its axes and its lines, and
+    shows exactly what a new figure with the new values would: data and titles."""
+    w = dl.widgets
+    moves = [
+        (w.blur_view, {"sigma_s": 0.2}, {"sigma_s": 0.5, "noise_std": 0.01}),
+        (w.naive_view, {"sigma": 1.0}, {"sigma": 3.0, "noise_std": 1e-9}),
+        (w.threshold_view, {"threshold": 1e-10}, {"threshold": 1e-4, "taper": "hann"}),
+        (w.wiener_view, {"nsr": 1e-7}, {"oracle": True}),
+        (w.regularization_view, {"sigma": 3.0}, {"sigma": 5.0, "lam": 0.1}),
+        (w.priors_view, {"lam": 3.0}, {"method": "TV + quantize", "lam": 10.0}),
+    ]
+    for view, first, second in moves:
+        figure = view(**first)
+        axes, lines = list(figure.axes), [line for ax in figure.axes for line in ax.lines]
+        updated = view(**second, fig=figure)
+        fresh = view(**second)
+        assert updated is figure and figure.axes == axes, f"{view.__name__} made new axes"
+        assert [line for ax in figure.axes for line in ax.lines] == lines, f"{view.__name__} made new lines"
+        for old, new in zip(line_data(updated), line_data(fresh)):
+            np.testing.assert_array_equal(old, new, err_msg=f"{view.__name__}: a line differs from a fresh figure")
+        assert titles(updated) == titles(fresh), f"{view.__name__}: titles differ from a fresh figure"
+        legend = (
+            [text.get_text() for text in updated.axes[0].get_legend().get_texts()]
+            if updated.axes[0].get_legend()
+            else []
+        )
+        fresh_legend = (
+            [text.get_text() for text in fresh.axes[0].get_legend().get_texts()] if fresh.axes[0].get_legend() else []
+        )
+        assert legend == fresh_legend, f"{view.__name__}: legend differs from a fresh figure"
+        plt.close("all")

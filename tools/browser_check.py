@@ -18,6 +18,7 @@ import os
 import re
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,7 @@ CHROMIUM_ARGS = [
 ]
 RUN_TIMEOUT_S = 240
 REDRAW_TIMEOUT_S = 30
+REDRAW_MOVES = 3
 
 
 def free_port():
@@ -137,13 +139,15 @@ def figure_of(interact):
     return image.get_attribute("src") if image.count() else None
 
 
-def move_first_slider(page, interact):
-    """Change the first slider of an explorer through its readout (type a new value, Enter)."""
+def move_first_slider(page, interact, new_value=None):
+    """Change the first slider of an explorer through its readout (type a new value, Enter).
+    Without ``new_value``: a log slider moves by two decades, a linear one by a factor 1.5."""
     readout = interact.locator(".widget-readout").first
     current = readout.inner_text().strip()
-    value = float(current)
-    factor = 100.0 if "e" in current.lower() else 1.5  # a log slider: move by two decades
-    new_value = f"{value * factor:.4g}" if value else "0.5"
+    if new_value is None:
+        value = float(current)
+        factor = 100.0 if "e" in current.lower() else 1.5
+        new_value = f"{value * factor:.4g}" if value else "0.5"
     readout.click()
     page.keyboard.press("Control+A")
     page.keyboard.type(new_value)
@@ -221,15 +225,20 @@ def check_notebook(page, base, name, failures, timings):
         if before is None:
             failures.append(f"{name}: explorer {index} shows no figure")
             continue
-        old, new = move_first_slider(page, interact)
-        started = time.time()
-        while figure_of(interact) == before and time.time() - started < REDRAW_TIMEOUT_S:
-            time.sleep(0.05)
-        if figure_of(interact) == before:
-            failures.append(
-                f"{name}: moving the first slider of explorer {index} ({old} -> {new}) left the figure unchanged"
-            )
-        else:
+        # Three moves (there, back, there again): each must change the figure; each redraw is timed
+        # from the key press to the new image in the page.
+        old = new = None
+        for move in range(REDRAW_MOVES):
+            before = figure_of(interact)
+            old, new = move_first_slider(page, interact, None if move % 2 == 0 else old)
+            started = time.time()
+            while figure_of(interact) == before and time.time() - started < REDRAW_TIMEOUT_S:
+                time.sleep(0.01)
+            if figure_of(interact) == before:
+                failures.append(
+                    f"{name}: moving the first slider of explorer {index} ({old} -> {new}) left the figure unchanged"
+                )
+                break
             timings.append((name, time.time() - started))
     page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}.png"))
 
@@ -287,8 +296,15 @@ def main():
                     browser.close()
         finally:
             stop_lab(lab)
-    for name, seconds in timings:
-        print(f"explorer redraw after a slider move, {name}: {seconds:.2f} s{'  (over 1 s)' if seconds > 1 else ''}")
+    for name in dict(timings):
+        seconds = [value for key, value in timings if key == name]
+        print(f"explorer redraw after a slider move, {name}: " + ", ".join(f"{value:.2f}" for value in seconds) + " s")
+    if timings:
+        median = statistics.median(value for _, value in timings)
+        print(
+            f"explorer redraw, median of {len(timings)} slider moves: {median:.2f} s (target <= 0.2 s; "
+            "reported, not asserted: it depends on the machine)"
+        )
     for failure in failures:
         print("FAILED:", failure)
     print(f"screenshots in {SCREENSHOTS.relative_to(ROOT)}/, whole run {time.time() - started:.0f} s")
