@@ -131,6 +131,11 @@ def kept_bandwidth(h, threshold, fs=1.0, n_fft=None):
     n_fft : int, optional
         DFT length, ``>= len(h)``.
 
+    Returns
+    -------
+    float
+        ``f_c``, in the units of ``fs``.
+
     Examples
     --------
     >>> from deconvlab import gaussian_kernel

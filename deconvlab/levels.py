@@ -55,6 +55,11 @@ def estimate_levels(x, count=2, iterations=100):
     iterations : int
         Iteration limit of the clustering.
 
+    Returns
+    -------
+    ndarray
+        ``count`` levels, sorted.
+
     Examples
     --------
     >>> estimate_levels([0.1, -0.1, 2.9, 3.1]).tolist()

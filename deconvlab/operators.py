@@ -550,6 +550,11 @@ def transfer_function(h, n_fft):
     n_fft : int
         DFT length, ``>= len(h)``.
 
+    Returns
+    -------
+    complex ndarray
+        ``H``, ``n_fft // 2 + 1`` bins.
+
     Examples
     --------
     >>> transfer_function([0.5, 0.5], 4).round(3).tolist()    # 1 at DC, 0 at Nyquist

@@ -589,6 +589,11 @@ def choose_lambda(y, h, method="gcv", *, mode="full", noise_std=None, order=0, l
     return_info : bool
         Also return the curves.
 
+    Returns
+    -------
+    float, or (float, dict) with ``return_info=True``
+        The chosen ``lam``; the dict as described above.
+
     Examples
     --------
     >>> import numpy as np

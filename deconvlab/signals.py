@@ -167,7 +167,12 @@ def square_wave(n, period, duty=0.5, levels=(0.0, 1.0), delay=0):
 
     Examples
     --------
-    The question's signal is ``square_wave(1800, 400, 0.5, (eps, 3), delay=200)``.
+    The question's signal is ``square_wave(1800, 400, 0.5, (eps, 3), delay=200)``:
+
+    >>> import numpy as np
+    >>> eps = np.finfo(float).eps
+    >>> bool(np.array_equal(square_wave(1800, 400, 0.5, (eps, 3.0), delay=200), seed_square_wave()[1]))
+    True
     """
     n = as_count(n, "n")
     period = as_count(period, "period", minimum=2)

@@ -51,6 +51,28 @@ def blur_view(sigma_s=0.4, noise_std=0.0, seed=0, fig=None):
 
     Returns the figure: signal, blurred output with white noise of standard
     deviation ``noise_std``, and the spectra |X|, |H|, |Y| in dB.
+
+    Parameters
+    ----------
+    sigma_s : float
+        Standard deviation of the blur in seconds, > 0.
+    noise_std : float
+        Standard deviation of the noise, >= 0.
+    seed : int
+        Seed of the noise.
+    fig : matplotlib.figure.Figure, optional
+        A figure this view made before, to update in place (an explorer's redraw).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (``fig`` itself when given).
+
+    Examples
+    --------
+    >>> fig = blur_view(0.4, 0.0)
+    >>> [len(ax.lines) for ax in fig.axes]    # signal, blurred output, three spectra
+    [1, 1, 3]
     """
     t, x = seed_square_wave(FS)
     h = gaussian_kernel(sigma_s * FS)
@@ -75,6 +97,28 @@ def naive_view(sigma=2.0, noise_std=0.0, seed=0, fig=None):
 
     Returns the figure: truth and estimate (the y axis is clipped to [-2, 5]; the
     title gives the RMSE and the largest value, however large).
+
+    Parameters
+    ----------
+    sigma : float
+        Standard deviation of the blur in samples, > 0.
+    noise_std : float
+        Standard deviation of the noise, >= 0.
+    seed : int
+        Seed of the noise.
+    fig : matplotlib.figure.Figure, optional
+        A figure this view made before, to update in place (an explorer's redraw).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (``fig`` itself when given).
+
+    Examples
+    --------
+    >>> fig = naive_view(sigma=1.0)
+    >>> "RMSE" in fig.axes[0].get_title()
+    True
     """
     t, x = seed_square_wave(FS)
     h = gaussian_kernel(sigma)
@@ -121,7 +165,21 @@ def _show(view):
 
 
 def blur_explorer():
-    """Sliders for the blur width and the noise level (notebook 01)."""
+    """Sliders for the blur width and the noise level (notebook 01).
+
+    Returns
+    -------
+    function
+        The explorer (``ipywidgets.interact``'s result); ``.widget`` holds its controls and output.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
+    ...     explorer = blur_explorer()
+    >>> [control.description for control in explorer.widget.children[:-1]]
+    ['σ (s)', 'noise std']
+    """
     import ipywidgets as widgets
 
     return widgets.interact(
@@ -137,7 +195,21 @@ def blur_explorer():
 
 
 def naive_explorer():
-    """Sliders for the blur width (samples) and the noise level (notebook 02)."""
+    """Sliders for the blur width (samples) and the noise level (notebook 02).
+
+    Returns
+    -------
+    function
+        The explorer (``ipywidgets.interact``'s result); ``.widget`` holds its controls and output.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
+    ...     explorer = naive_explorer()
+    >>> [control.description for control in explorer.widget.children[:-1]]
+    ['σ (samples)', 'noise std']
+    """
     import ipywidgets as widgets
 
     return widgets.interact(
@@ -157,6 +229,30 @@ def threshold_view(threshold=1e-10, taper=None, noise_std=0.0, seed=0, fig=None)
 
     ``noise_std`` is relative to max |y|. Returns the figure: truth and estimate,
     with the cut-off, overshoot and RMSE in the title.
+
+    Parameters
+    ----------
+    threshold : float
+        Fraction of ``max|H|`` below which bins are dropped, in (0, 1).
+    taper : None, "hann" or "lanczos"
+        Roll-off of the kept band.
+    noise_std : float
+        Noise standard deviation relative to ``max|y|``, >= 0.
+    seed : int
+        Seed of the noise.
+    fig : matplotlib.figure.Figure, optional
+        A figure this view made before, to update in place (an explorer's redraw).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (``fig`` itself when given).
+
+    Examples
+    --------
+    >>> fig = threshold_view(1e-10, "hann")
+    >>> "taper hann" in fig.axes[0].get_title()
+    True
     """
     t, x = seed_square_wave(FS)
     h = seed_gaussian(x.size, FS)
@@ -172,7 +268,21 @@ def threshold_view(threshold=1e-10, taper=None, noise_std=0.0, seed=0, fig=None)
 
 
 def threshold_explorer():
-    """Sliders for the threshold, the taper and the noise level (notebook 03)."""
+    """Sliders for the threshold, the taper and the noise level (notebook 03).
+
+    Returns
+    -------
+    function
+        The explorer (``ipywidgets.interact``'s result); ``.widget`` holds its controls and output.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
+    ...     explorer = threshold_explorer()
+    >>> [control.description for control in explorer.widget.children[:-1]]
+    ['threshold', 'taper', 'noise / max|y|']
+    """
     import ipywidgets as widgets
 
     return widgets.interact(
@@ -205,6 +315,30 @@ def wiener_view(noise_std=1e-3, nsr=1e-7, oracle=False, seed=0, fig=None):
     ``noise_std`` is relative to max |y|; ``nsr`` is relative to the kernel's
     gain squared, ``|H(0)|^2`` (ignored when ``oracle`` is True: then the
     per-bin MMSE ratio of :func:`deconvlab.oracle_nsr` is used).
+
+    Parameters
+    ----------
+    noise_std : float
+        Noise standard deviation relative to ``max|y|``, >= 0.
+    nsr : float
+        Flat noise-to-signal ratio relative to the gain squared, >= 0.
+    oracle : bool
+        Use the per-bin ratio computed from the true signal instead.
+    seed : int
+        Seed of the noise.
+    fig : matplotlib.figure.Figure, optional
+        A figure this view made before, to update in place (an explorer's redraw).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (``fig`` itself when given).
+
+    Examples
+    --------
+    >>> fig = wiener_view(oracle=True)
+    >>> fig.axes[0].lines[1].get_label()
+    'Wiener, oracle per-bin nsr'
     """
     t, x = seed_square_wave(FS)
     h = seed_gaussian(x.size, FS)
@@ -223,7 +357,21 @@ def wiener_view(noise_std=1e-3, nsr=1e-7, oracle=False, seed=0, fig=None):
 
 
 def wiener_explorer():
-    """Sliders for the noise level and nsr, and an oracle switch (notebook 04)."""
+    """Sliders for the noise level and nsr, and an oracle switch (notebook 04).
+
+    Returns
+    -------
+    function
+        The explorer (``ipywidgets.interact``'s result); ``.widget`` holds its controls and output.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
+    ...     explorer = wiener_explorer()
+    >>> [control.description for control in explorer.widget.children[:-1]]
+    ['noise / max|y|', 'nsr / gain²', 'oracle nsr']
+    """
     import ipywidgets as widgets
 
     return widgets.interact(
@@ -250,6 +398,32 @@ def regularization_view(sigma=3.0, noise_std=1e-3, lam=1e-2, n=256, seed=0, fig=
     ``sigma`` samples (mode ``full``) with white noise of std ``noise_std``.
 
     Returns the figure: Picard plot with the filter factors of ``lam``, and the reconstruction.
+
+    Parameters
+    ----------
+    sigma : float
+        Standard deviation of the blur in samples, > 0.
+    noise_std : float
+        Standard deviation of the noise, >= 0.
+    lam : float
+        The Tikhonov parameter, > 0.
+    n : int
+        Length of the signal.
+    seed : int
+        Seed of the noise.
+    fig : matplotlib.figure.Figure, optional
+        A figure this view made before, to update in place (an explorer's redraw).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (``fig`` itself when given).
+
+    Examples
+    --------
+    >>> fig = regularization_view(lam=0.1)
+    >>> "λ = 1.0e-01" in fig.get_suptitle()
+    True
     """
     x = square_wave(n, 64, 0.5, (0.0, 1.0), delay=16)
     h = gaussian_kernel(sigma)
@@ -266,7 +440,21 @@ def regularization_view(sigma=3.0, noise_std=1e-3, lam=1e-2, n=256, seed=0, fig=
 
 
 def regularization_explorer():
-    """Sliders for the blur width, the noise and lambda (notebook 05)."""
+    """Sliders for the blur width, the noise and lambda (notebook 05).
+
+    Returns
+    -------
+    function
+        The explorer (``ipywidgets.interact``'s result); ``.widget`` holds its controls and output.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
+    ...     explorer = regularization_explorer()
+    >>> [control.description for control in explorer.widget.children[:-1]]
+    ['σ (samples)', 'noise std', 'λ']
+    """
     import ipywidgets as widgets
 
     return widgets.interact(
@@ -292,6 +480,30 @@ def priors_view(method="TV", lam=3.0, noise_std=1e-2, seed=0, fig=None):
     (the scale at which TV starts to suppress the noise). ``method``: ``"TV"``,
     ``"TV + quantize"`` (snap to the two levels eps and 3) or ``"TV + joint refit"``
     (:func:`deconvlab.piecewise_refit`).
+
+    Parameters
+    ----------
+    method : "TV", "TV + quantize" or "TV + joint refit"
+        What to show.
+    lam : float
+        TV weight in units of ``noise_std * max|y| * gain``, > 0.
+    noise_std : float
+        Noise standard deviation relative to ``max|y|``, > 0.
+    seed : int
+        Seed of the noise.
+    fig : matplotlib.figure.Figure, optional
+        A figure this view made before, to update in place (an explorer's redraw).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (``fig`` itself when given).
+
+    Examples
+    --------
+    >>> fig = priors_view("TV + quantize")
+    >>> sorted(set(fig.axes[0].lines[1].get_ydata().round(6).tolist()))    # two levels only: eps and 3
+    [0.0, 3.0]
     """
     t, x = seed_square_wave(FS)
     h = seed_gaussian(x.size, FS)
@@ -308,7 +520,21 @@ def priors_view(method="TV", lam=3.0, noise_std=1e-2, seed=0, fig=None):
 
 
 def priors_explorer():
-    """Method, λ and noise controls (notebook 06)."""
+    """Method, λ and noise controls (notebook 06).
+
+    Returns
+    -------
+    function
+        The explorer (``ipywidgets.interact``'s result); ``.widget`` holds its controls and output.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
+    ...     explorer = priors_explorer()
+    >>> [control.description for control in explorer.widget.children[:-1]]
+    ['method', 'λ (units)', 'noise / max|y|']
+    """
     import ipywidgets as widgets
 
     return widgets.interact(

@@ -54,23 +54,27 @@ def test_import_deconvlab_does_not_import_pyplot_until_a_figure_is_asked_for():
     assert result.stdout.split() == ["False", "False", "True"]
 
 
+COMPUTING_MODULES = (
+    "signals",
+    "operators",
+    "inverse",
+    "wiener",
+    "regularization",
+    "tv",
+    "levels",
+    "positivity",
+    "metrics",
+)
+MODULES = (*COMPUTING_MODULES, "plotting", "widgets")
+
+
 def test_every_module_declares_its_public_names_and_the_package_re_exports_only_those():
     import importlib
 
     import deconvlab
 
     declared = set()
-    for name in (
-        "signals",
-        "operators",
-        "inverse",
-        "wiener",
-        "regularization",
-        "tv",
-        "levels",
-        "positivity",
-        "metrics",
-    ):
+    for name in COMPUTING_MODULES:
         module = importlib.import_module(f"deconvlab.{name}")
         assert all(hasattr(module, item) for item in module.__all__), f"{name}.__all__ names a missing object"
         declared |= set(module.__all__)
@@ -99,8 +103,8 @@ def test_runtime_dependencies_are_what_the_package_imports():
                 imported |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 imported.add(node.module.split(".")[0])
-    third_party = {name for name in imported if name not in __import__("sys").stdlib_module_names}
-    assert third_party == runtime
+    third_party = {name.lower() for name in imported if name not in __import__("sys").stdlib_module_names}
+    assert third_party == {name.lower() for name in runtime}
 
 
 def test_every_solver_has_one_signature_shape():
@@ -129,3 +133,26 @@ def test_every_solver_has_one_signature_shape():
         assert positional == expected, f"{solver.__name__}: positional {positional}"
         mode = inspect.signature(solver).parameters["mode"]
         assert mode.kind == mode.KEYWORD_ONLY and mode.default == "full", f"{solver.__name__}: mode"
+
+
+def test_every_public_function_has_numpydoc_sections_and_a_runnable_example():
+    """Parameters (when it takes any), Returns and Examples, in that order; the Examples run
+    as doctests in make test (pytest --doctest-modules deconvlab)."""
+    import importlib
+    import inspect
+
+    missing = []
+    for module_name in MODULES:
+        module = importlib.import_module(f"deconvlab.{module_name}")
+        for name in module.__all__:
+            function = getattr(module, name)
+            if not inspect.isfunction(function):
+                continue
+            doc = inspect.getdoc(function) or ""
+            sections = ["Returns", "Examples"]
+            if inspect.signature(function).parameters:
+                sections.insert(0, "Parameters")
+            positions = [doc.find(f"\n{section}\n{'-' * len(section)}\n") for section in sections]
+            if min(positions) < 0 or positions != sorted(positions) or ">>> " not in doc:
+                missing.append(f"{module_name}.{name}")
+    assert not missing, f"numpydoc sections missing or out of order: {missing}"
