@@ -21,7 +21,7 @@ PERTURB_DIR := $(abspath build/perturbed-ipython)
 # make test-seeds: every notebook's Checks must hold for these seeds too (the stored outputs use seed 0).
 SEEDS ?= 1,2,3
 
-.PHONY: help venv lab test unit-tests notebooks test-perturbed test-seeds test-browser bench clean
+.PHONY: help venv lab test unit-tests notebooks test-perturbed test-seeds test-browser bench mutation clean
 
 help:
 	@echo "make lab          set up .venv and open JupyterLab on notebooks/"
@@ -31,6 +31,7 @@ help:
 	@echo "make notebooks    re-execute every notebooks/NN_*.md and write its .ipynb"
 	@echo "make test-browser open every notebook in JupyterLab in Chromium, run it, move each explorer"
 	@echo "make bench        speed and quality benchmarks (not part of make test)"
+	@echo "make mutation     mutation testing of the computing modules with mutmut (about 30 min; not part of make test)"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -78,3 +79,9 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# Mutation testing ([tool.mutmut] in pyproject.toml): mutants/ holds the run; `mutmut browse` to read it.
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[mutation]"
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results

@@ -248,17 +248,22 @@ def plot_blur_explorer(t, x, y, f, spectra_db, title, fig=None):
     return fig
 
 
-def plot_roots(roots, title=None):
-    """Roots of a polynomial in the complex plane, with the unit circle.
+def plot_roots(roots, title=None, radius=2.5):
+    """Roots of a polynomial, two ways: in the complex plane near the unit circle, and as
+    ``|root|`` (log scale) against the angle, where the unit circle is the line ``|root| = 1``.
 
-    Roots outside the circle make the recursive inverse filter 1/H(z) unstable.
+    Roots outside the circle make the recursive inverse filter 1/H(z) unstable. A real kernel's
+    roots come in conjugate pairs (mirror images across the real axis); a symmetric kernel's
+    also in reciprocal pairs ``r``, ``1/r`` (mirror images across the line ``|root| = 1``).
 
     Parameters
     ----------
     roots : complex array
         The roots.
     title : str, optional
-        The axis title.
+        The figure's title.
+    radius : float
+        Half-width of the complex-plane view; roots beyond it are counted in its legend.
 
     Returns
     -------
@@ -269,24 +274,44 @@ def plot_roots(roots, title=None):
     --------
     >>> import numpy as np
     >>> fig = plot_roots(np.array([0.5, 2.0, -1j]))
-    >>> fig.axes[0].get_aspect()
-    1.0
+    >>> fig.axes[0].get_aspect(), fig.axes[1].get_yscale()
+    (1.0, 'log')
     """
-    fig, ax = plt.subplots(figsize=(5.5, 5.0), layout="constrained")
-    angle = np.linspace(0, 2 * np.pi, 400)
-    ax.plot(np.cos(angle), np.sin(angle), color="gray", label="unit circle")
+    roots = np.asarray(roots, dtype=complex)
     inside = np.abs(roots) <= 1
-    ax.plot(roots.real[inside], roots.imag[inside], "o", label="roots inside (stable)")
-    ax.plot(roots.real[~inside], roots.imag[~inside], "x", color="C3", label="roots outside (unstable)")
-    ax.set_xscale("symlog", linthresh=1)
-    ax.set_yscale("symlog", linthresh=1)
-    ax.set_aspect("equal")
-    ax.set_xlabel("real part (symlog)")
-    ax.set_ylabel("imaginary part (symlog)")
-    ax.grid(True, alpha=0.3)
-    ax.legend(loc="upper left", fontsize="small")
+    fig, (plane, polar) = plt.subplots(1, 2, figsize=(FIGURE_WIDTH, 4.4), layout="constrained")
+    angle = np.linspace(0, 2 * np.pi, 400)
+    plane.plot(np.cos(angle), np.sin(angle), color="gray", label="unit circle |z| = 1")
+    shown = np.abs(roots) <= radius * np.sqrt(2)
+    plane.plot(roots.real[inside], roots.imag[inside], "o", color="C0", label=f"{inside.sum()} inside (stable)")
+    plane.plot(
+        roots.real[~inside & shown],
+        roots.imag[~inside & shown],
+        "x",
+        color="C3",
+        label=f"{(~inside).sum()} outside (unstable), {(~inside & ~shown).sum()} beyond this view",
+    )
+    plane.set_xlim(-radius, radius)
+    plane.set_ylim(-radius, radius)
+    plane.set_aspect("equal")
+    plane.set_xlabel("real part")
+    plane.set_ylabel("imaginary part")
+    plane.grid(True, alpha=0.3)
+    plane.legend(loc="upper left", fontsize="small")
+    plane.set_title("complex plane")
+    degrees = np.degrees(np.angle(roots))
+    polar.axhline(1.0, color="gray", label="|root| = 1 (the unit circle)")
+    polar.semilogy(degrees[inside], np.abs(roots[inside]), "o", color="C0", label="inside")
+    polar.semilogy(degrees[~inside], np.abs(roots[~inside]), "x", color="C3", label="outside")
+    polar.set_xlim(-185, 185)
+    polar.set_xticks([-180, -90, 0, 90, 180])
+    polar.set_xlabel("angle of the root (degrees)")
+    polar.set_ylabel("|root| (log scale)")
+    polar.grid(True, alpha=0.3)
+    polar.legend(loc="center", fontsize="small")
+    polar.set_title("every root: distance from 0 against angle")
     if title:
-        ax.set_title(title)
+        fig.suptitle(title)
     return fig
 
 

@@ -36,28 +36,36 @@ __all__ = [
     "priors_view",
     "priors_explorer",
     "FS",
+    "JUMP",
+    "NOISE_LABEL",
     "LABEL_STYLE",
 ]
 
 FS = 200.0
+#: The question's square wave jumps from eps to 3.
+JUMP = 3.0
+#: Every explorer's noise level ν is a fraction of the square wave's jump as the data see it:
+#: the noise standard deviation is ν × jump × gain (notebook 01 states the convention).
+NOISE_LABEL = "noise / jump"
 
 
-# Wide enough for the longest control label ("noise / max|y|") so that none is cut off.
+# Wide enough for the longest control label ("nsr / gain²") so that none is cut off.
 LABEL_STYLE = {"description_width": "8em"}
 
 
-def blur_view(sigma_s=0.4, noise_std=0.0, seed=0, fig=None):
+def blur_view(sigma_s=0.4, noise=0.0, seed=0, fig=None):
     """Blur the question's square wave by a unit-gain Gaussian of ``sigma_s`` seconds.
 
     Returns the figure: signal, blurred output with white noise of standard
-    deviation ``noise_std``, and the spectra |X|, |H|, |Y| in dB.
+    deviation ``noise × 3`` (a fraction of the jump; the kernel has gain 1), and the
+    spectra |X|, |H|, |Y| in dB.
 
     Parameters
     ----------
     sigma_s : float
         Standard deviation of the blur in seconds, > 0.
-    noise_std : float
-        Standard deviation of the noise, >= 0.
+    noise : float
+        Noise level, a fraction of the jump, >= 0.
     seed : int
         Seed of the noise.
     fig : matplotlib.figure.Figure, optional
@@ -76,7 +84,7 @@ def blur_view(sigma_s=0.4, noise_std=0.0, seed=0, fig=None):
     """
     t, x = seed_square_wave(FS)
     h = gaussian_kernel(sigma_s * FS)
-    y = add_noise(convolve(x, h, "same"), std=noise_std, rng=seed)
+    y = add_noise(convolve(x, h, "same"), std=noise * JUMP, rng=seed)
     n_fft = circular_length(x.size, h.size, "full")
     f = rfft_frequencies(n_fft, FS)
     X = np.fft.rfft(x, n_fft)
@@ -87,13 +95,13 @@ def blur_view(sigma_s=0.4, noise_std=0.0, seed=0, fig=None):
         (magnitude_db(H), "|H| blur"),
         (magnitude_db(Y, np.abs(X).max()), "|Y| blurred + noise (re |X| peak)"),
     ]
-    title = f"Gaussian blur σ = {sigma_s:.2f} s ({sigma_s * FS:.0f} samples), noise std = {noise_std:g}"
+    title = f"Gaussian blur σ = {sigma_s:.2f} s ({sigma_s * FS:.0f} samples), noise {noise:g} × jump"
     return plot_blur_explorer(t, x, y, f, spectra, title, fig=fig)
 
 
-def naive_view(sigma=2.0, noise_std=0.0, seed=0, fig=None):
+def naive_view(sigma=2.0, noise=0.0, seed=0, fig=None):
     """Naive FFT division (``threshold = 0``) of the question's square wave blurred by a
-    unit-gain Gaussian of ``sigma`` samples, with white noise of std ``noise_std``.
+    unit-gain Gaussian of ``sigma`` samples, with white noise of std ``noise × 3`` (a fraction of the jump).
 
     Returns the figure: truth and estimate (the y axis is clipped to [-2, 5]; the
     title gives the RMSE and the largest value, however large).
@@ -102,8 +110,8 @@ def naive_view(sigma=2.0, noise_std=0.0, seed=0, fig=None):
     ----------
     sigma : float
         Standard deviation of the blur in samples, > 0.
-    noise_std : float
-        Standard deviation of the noise, >= 0.
+    noise : float
+        Noise level, a fraction of the jump, >= 0.
     seed : int
         Seed of the noise.
     fig : matplotlib.figure.Figure, optional
@@ -122,13 +130,13 @@ def naive_view(sigma=2.0, noise_std=0.0, seed=0, fig=None):
     """
     t, x = seed_square_wave(FS)
     h = gaussian_kernel(sigma)
-    y = add_noise(convolve(x, h, "full"), std=noise_std, rng=seed)
+    y = add_noise(convolve(x, h, "full"), std=noise * JUMP, rng=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # the failure is the point here
         estimate = inverse_filter(y, h, mode="full")
     error = rmse(estimate, x)
     title = (
-        f"naive division, σ = {sigma:.1f} samples, noise std = {noise_std:g}: "
+        f"naive division, σ = {sigma:.1f} samples, noise {noise:g} × jump: "
         f"RMSE {error:.1e}, max |estimate| {np.max(np.abs(estimate)):.1e}"
     )
     return plot_reconstruction(t, x, {"FFT(y) / FFT(h)": estimate}, title=title, ylim=(-2, 5), fig=fig)
@@ -178,7 +186,7 @@ def blur_explorer():
     >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
     ...     explorer = blur_explorer()
     >>> [control.description for control in explorer.widget.children[:-1]]
-    ['σ (s)', 'noise std']
+    ['σ (s)', 'noise / jump']
     """
     import ipywidgets as widgets
 
@@ -187,8 +195,8 @@ def blur_explorer():
         sigma_s=widgets.FloatSlider(
             value=0.4, min=0.01, max=1.0, step=0.01, description="σ (s)", style=LABEL_STYLE, continuous_update=False
         ),
-        noise_std=widgets.FloatLogSlider(
-            value=1e-3, base=10, min=-8, max=0, description="noise std", style=LABEL_STYLE, continuous_update=False
+        noise=widgets.FloatLogSlider(
+            value=1e-3, base=10, min=-8, max=0, description=NOISE_LABEL, style=LABEL_STYLE, continuous_update=False
         ),
         seed=widgets.fixed(0),
     )
@@ -208,7 +216,7 @@ def naive_explorer():
     >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
     ...     explorer = naive_explorer()
     >>> [control.description for control in explorer.widget.children[:-1]]
-    ['σ (samples)', 'noise std']
+    ['σ (samples)', 'noise / jump']
     """
     import ipywidgets as widgets
 
@@ -217,17 +225,18 @@ def naive_explorer():
         sigma=widgets.FloatSlider(
             value=2.0, min=0.5, max=6.0, step=0.1, description="σ (samples)", style=LABEL_STYLE, continuous_update=False
         ),
-        noise_std=widgets.FloatLogSlider(
-            value=1e-9, base=10, min=-16, max=-1, description="noise std", style=LABEL_STYLE, continuous_update=False
+        noise=widgets.FloatLogSlider(
+            value=1e-9, base=10, min=-16, max=-1, description=NOISE_LABEL, style=LABEL_STYLE, continuous_update=False
         ),
         seed=widgets.fixed(0),
     )
 
 
-def threshold_view(threshold=1e-10, taper=None, noise_std=0.0, seed=0, fig=None):
+def threshold_view(threshold=1e-10, taper=None, noise=0.0, seed=0, fig=None):
     """Thresholded inverse of the question's exact problem (σ = 80 samples, gain 802).
 
-    ``noise_std`` is relative to max |y|. Returns the figure: truth and estimate,
+    ``noise`` is a fraction of the jump as the data see it (std ``noise × 3 × gain``). Returns the
+    figure: truth and estimate,
     with the cut-off, overshoot and RMSE in the title.
 
     Parameters
@@ -236,8 +245,8 @@ def threshold_view(threshold=1e-10, taper=None, noise_std=0.0, seed=0, fig=None)
         Fraction of ``max|H|`` below which bins are dropped, in (0, 1).
     taper : None, "hann" or "lanczos"
         Roll-off of the kept band.
-    noise_std : float
-        Noise standard deviation relative to ``max|y|``, >= 0.
+    noise : float
+        Noise level, a fraction of the jump as the data see it, >= 0.
     seed : int
         Seed of the noise.
     fig : matplotlib.figure.Figure, optional
@@ -257,11 +266,11 @@ def threshold_view(threshold=1e-10, taper=None, noise_std=0.0, seed=0, fig=None)
     t, x = seed_square_wave(FS)
     h = seed_gaussian(x.size, FS)
     clean = convolve(x, h, "full")
-    y = add_noise(clean, std=noise_std * np.abs(clean).max(), rng=seed)
+    y = add_noise(clean, std=noise * JUMP * h.sum(), rng=seed)
     estimate = inverse_filter(y, h, mode="full", threshold=threshold, taper=taper)
     cutoff = kept_bandwidth(h, threshold, FS, n_fft=y.size)
     title = (
-        f"threshold {threshold:.0e}, taper {taper or 'none'}, noise {noise_std:g} × max|y|: "
+        f"threshold {threshold:.0e}, taper {taper or 'none'}, noise {noise:g} × jump: "
         f"cut-off {cutoff:.2f} Hz, RMSE {rmse(estimate, x):.2f}"
     )
     return plot_reconstruction(t, x, {"thresholded inverse": estimate}, title=title, ylim=(-1.5, 4.5), fig=fig)
@@ -281,7 +290,7 @@ def threshold_explorer():
     >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
     ...     explorer = threshold_explorer()
     >>> [control.description for control in explorer.widget.children[:-1]]
-    ['threshold', 'taper', 'noise / max|y|']
+    ['threshold', 'taper', 'noise / jump']
     """
     import ipywidgets as widgets
 
@@ -296,12 +305,12 @@ def threshold_explorer():
             description="taper",
             style=LABEL_STYLE,
         ),
-        noise_std=widgets.FloatLogSlider(
+        noise=widgets.FloatLogSlider(
             value=1e-12,
             base=10,
             min=-16,
             max=-1,
-            description="noise / max|y|",
+            description=NOISE_LABEL,
             style=LABEL_STYLE,
             continuous_update=False,
         ),
@@ -309,17 +318,17 @@ def threshold_explorer():
     )
 
 
-def wiener_view(noise_std=1e-3, nsr=1e-7, oracle=False, seed=0, fig=None):
+def wiener_view(noise=1e-3, nsr=1e-7, oracle=False, seed=0, fig=None):
     """Wiener deconvolution of the question's exact problem (σ = 80 samples, gain 802).
 
-    ``noise_std`` is relative to max |y|; ``nsr`` is relative to the kernel's
-    gain squared, ``|H(0)|^2`` (ignored when ``oracle`` is True: then the
+    ``noise`` is a fraction of the jump as the data see it (std ``noise × 3 × gain``); ``nsr`` is
+    relative to the kernel's gain squared, ``|H(0)|^2`` (ignored when ``oracle`` is True: then the
     per-bin MMSE ratio of :func:`deconvlab.oracle_nsr` is used).
 
     Parameters
     ----------
-    noise_std : float
-        Noise standard deviation relative to ``max|y|``, >= 0.
+    noise : float
+        Noise level, a fraction of the jump as the data see it, >= 0.
     nsr : float
         Flat noise-to-signal ratio relative to the gain squared, >= 0.
     oracle : bool
@@ -343,16 +352,16 @@ def wiener_view(noise_std=1e-3, nsr=1e-7, oracle=False, seed=0, fig=None):
     t, x = seed_square_wave(FS)
     h = seed_gaussian(x.size, FS)
     clean = convolve(x, h, "full")
-    std = noise_std * np.abs(clean).max()
+    std = noise * JUMP * h.sum()
     y = add_noise(clean, std=std, rng=seed)
     if oracle:
-        ratio = oracle_nsr(x, h, max(std, np.finfo(float).eps * np.abs(clean).max()))
+        ratio = oracle_nsr(x, h, max(std, np.finfo(float).eps * JUMP * h.sum()))
         label = "Wiener, oracle per-bin nsr"
     else:
         ratio = nsr * h.sum() ** 2
         label = f"Wiener, nsr = {nsr:.0e} × gain²"
     estimate = wiener(y, h, ratio)
-    title = f"noise {noise_std:g} × max|y|: {label}, RMSE {rmse(estimate, x):.3f}"
+    title = f"noise {noise:g} × jump: {label}, RMSE {rmse(estimate, x):.3f}"
     return plot_reconstruction(t, x, {label: estimate}, title=title, ylim=(-1.5, 4.5), fig=fig)
 
 
@@ -370,18 +379,18 @@ def wiener_explorer():
     >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
     ...     explorer = wiener_explorer()
     >>> [control.description for control in explorer.widget.children[:-1]]
-    ['noise / max|y|', 'nsr / gain²', 'oracle nsr']
+    ['noise / jump', 'nsr / gain²', 'oracle nsr']
     """
     import ipywidgets as widgets
 
     return widgets.interact(
         _show(wiener_view),
-        noise_std=widgets.FloatLogSlider(
+        noise=widgets.FloatLogSlider(
             value=1e-3,
             base=10,
             min=-12,
             max=-1,
-            description="noise / max|y|",
+            description=NOISE_LABEL,
             style=LABEL_STYLE,
             continuous_update=False,
         ),
@@ -393,9 +402,10 @@ def wiener_explorer():
     )
 
 
-def regularization_view(sigma=3.0, noise_std=1e-3, lam=1e-2, n=256, seed=0, fig=None):
+def regularization_view(sigma=3.0, noise=1e-3, lam=1e-2, n=256, seed=0, fig=None):
     """Tikhonov on a square wave (n samples, period 64) blurred by a unit-gain Gaussian of
-    ``sigma`` samples (mode ``full``) with white noise of std ``noise_std``.
+    ``sigma`` samples (mode ``full``) with white noise of std ``noise`` (the wave jumps by 1, so
+    that is the fraction of the jump).
 
     Returns the figure: Picard plot with the filter factors of ``lam``, and the reconstruction.
 
@@ -403,7 +413,7 @@ def regularization_view(sigma=3.0, noise_std=1e-3, lam=1e-2, n=256, seed=0, fig=
     ----------
     sigma : float
         Standard deviation of the blur in samples, > 0.
-    noise_std : float
+    noise : float
         Standard deviation of the noise, >= 0.
     lam : float
         The Tikhonov parameter, > 0.
@@ -427,13 +437,13 @@ def regularization_view(sigma=3.0, noise_std=1e-3, lam=1e-2, n=256, seed=0, fig=
     """
     x = square_wave(n, 64, 0.5, (0.0, 1.0), delay=16)
     h = gaussian_kernel(sigma)
-    y = add_noise(convolve(x, h, "full"), std=noise_std, rng=seed)
+    y = add_noise(convolve(x, h, "full"), std=noise, rng=seed)
     operator = svd_operator(h, n, "full")
     data = picard(y, h, mode="full", svd=operator)
     factors = data.singular_values**2 / (data.singular_values**2 + lam**2)
     estimate = tikhonov(y, h, lam, mode="full", svd=operator)
     title = (
-        f"σ = {sigma:.1f} samples, noise {noise_std:g}, λ = {lam:.1e}: "
+        f"σ = {sigma:.1f} samples, noise {noise:g} × jump, λ = {lam:.1e}: "
         f"{int(np.sum(factors > 0.5))} components kept, RMSE {rmse(estimate, x):.3f}"
     )
     return plot_regularization_explorer(data, factors, np.arange(n), x, estimate, title, fig=fig)
@@ -453,7 +463,7 @@ def regularization_explorer():
     >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
     ...     explorer = regularization_explorer()
     >>> [control.description for control in explorer.widget.children[:-1]]
-    ['σ (samples)', 'noise std', 'λ']
+    ['σ (samples)', 'noise / jump', 'λ']
     """
     import ipywidgets as widgets
 
@@ -462,8 +472,8 @@ def regularization_explorer():
         sigma=widgets.FloatSlider(
             value=3.0, min=0.5, max=8.0, step=0.1, description="σ (samples)", style=LABEL_STYLE, continuous_update=False
         ),
-        noise_std=widgets.FloatLogSlider(
-            value=1e-3, base=10, min=-10, max=-0.5, description="noise std", style=LABEL_STYLE, continuous_update=False
+        noise=widgets.FloatLogSlider(
+            value=1e-3, base=10, min=-10, max=-0.5, description=NOISE_LABEL, style=LABEL_STYLE, continuous_update=False
         ),
         lam=widgets.FloatLogSlider(
             value=1e-2, base=10, min=-8, max=0, description="λ", style=LABEL_STYLE, continuous_update=False
@@ -473,10 +483,11 @@ def regularization_explorer():
     )
 
 
-def priors_view(method="TV", lam=3.0, noise_std=1e-2, seed=0, fig=None):
+def priors_view(method="TV", lam=3.0, noise=1e-2, seed=0, fig=None):
     """TV-based reconstructions of the question's exact problem (σ = 80 samples, gain 802).
 
-    ``noise_std`` is relative to max |y|; ``lam`` is in units of ``noise_std * max|y| * gain``
+    ``noise`` is a fraction of the jump as the data see it (std ``noise × 3 × gain``); ``lam`` is
+    in units of ``std × gain``
     (the scale at which TV starts to suppress the noise). ``method``: ``"TV"``,
     ``"TV + quantize"`` (snap to the two levels eps and 3) or ``"TV + joint refit"``
     (:func:`deconvlab.piecewise_refit`).
@@ -486,9 +497,9 @@ def priors_view(method="TV", lam=3.0, noise_std=1e-2, seed=0, fig=None):
     method : "TV", "TV + quantize" or "TV + joint refit"
         What to show.
     lam : float
-        TV weight in units of ``noise_std * max|y| * gain``, > 0.
-    noise_std : float
-        Noise standard deviation relative to ``max|y|``, > 0.
+        TV weight in units of ``std × gain`` (``std`` the noise's), > 0.
+    noise : float
+        Noise level, a fraction of the jump as the data see it, > 0.
     seed : int
         Seed of the noise.
     fig : matplotlib.figure.Figure, optional
@@ -508,14 +519,14 @@ def priors_view(method="TV", lam=3.0, noise_std=1e-2, seed=0, fig=None):
     t, x = seed_square_wave(FS)
     h = seed_gaussian(x.size, FS)
     clean = convolve(x, h, "full")
-    std = noise_std * np.abs(clean).max()
+    std = noise * JUMP * h.sum()
     y = add_noise(clean, std=std, rng=seed)
-    estimate = tv(y, h, lam * max(std, 1e-3 * np.abs(clean).max()) * h.sum())
+    estimate = tv(y, h, lam * max(std, 1e-3 * JUMP * h.sum()) * h.sum())
     if method == "TV + quantize":
         estimate = quantize(estimate, [np.finfo(float).eps, 3.0])
     elif method == "TV + joint refit":
         estimate = piecewise_refit(y, h, estimate)
-    title = f"{method}, λ = {lam:g} units, noise {noise_std:g} × max|y|: RMSE {rmse(estimate, x):.4f}"
+    title = f"{method}, λ = {lam:g} units, noise {noise:g} × jump: RMSE {rmse(estimate, x):.4f}"
     return plot_reconstruction(t, x, {method: estimate}, title=title, ylim=(-1.0, 4.0), fig=fig)
 
 
@@ -533,7 +544,7 @@ def priors_explorer():
     >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
     ...     explorer = priors_explorer()
     >>> [control.description for control in explorer.widget.children[:-1]]
-    ['method', 'λ (units)', 'noise / max|y|']
+    ['method', 'λ (units)', 'noise / jump']
     """
     import ipywidgets as widgets
 
@@ -545,12 +556,12 @@ def priors_explorer():
         lam=widgets.FloatLogSlider(
             value=3.0, base=10, min=-1, max=2, description="λ (units)", style=LABEL_STYLE, continuous_update=False
         ),
-        noise_std=widgets.FloatLogSlider(
+        noise=widgets.FloatLogSlider(
             value=1e-2,
             base=10,
             min=-4,
             max=-1,
-            description="noise / max|y|",
+            description=NOISE_LABEL,
             style=LABEL_STYLE,
             continuous_update=False,
         ),

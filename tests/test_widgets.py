@@ -7,8 +7,8 @@ import deconvlab as dl
 
 
 def test_blur_view_draws_signal_output_and_spectra_and_follows_sigma():
-    narrow = dl.widgets.blur_view(sigma_s=0.05, noise_std=0.0)
-    wide = dl.widgets.blur_view(sigma_s=0.6, noise_std=0.0)
+    narrow = dl.widgets.blur_view(sigma_s=0.05, noise=0.0)
+    wide = dl.widgets.blur_view(sigma_s=0.6, noise=0.0)
     assert len(narrow.axes) == 3
     assert [len(ax.lines) for ax in narrow.axes] == [1, 1, 3]
     blurred_narrow = narrow.axes[1].lines[0].get_ydata()
@@ -28,14 +28,14 @@ def test_blur_view_noise_is_seeded():
 def test_blur_explorer_builds_its_controls():
     interactive = dl.widgets.blur_explorer().widget
     names = [child.description for child in interactive.children[:-1]]
-    assert names == ["σ (s)", "noise std"]
+    assert names == ["σ (s)", "noise / jump"]
     assert all(not child.continuous_update for child in interactive.children[:-1])
     plt.close("all")
 
 
 def test_naive_view_shows_failure_grow_with_sigma():
-    good = dl.widgets.naive_view(sigma=1.0, noise_std=0.0)
-    bad = dl.widgets.naive_view(sigma=3.0, noise_std=0.0)
+    good = dl.widgets.naive_view(sigma=1.0, noise=0.0)
+    bad = dl.widgets.naive_view(sigma=3.0, noise=0.0)
     estimate_good = good.axes[0].lines[1].get_ydata()
     estimate_bad = bad.axes[0].lines[1].get_ydata()
     truth = good.axes[0].lines[0].get_ydata()
@@ -53,26 +53,26 @@ def test_threshold_view_follows_threshold_and_taper():
 
 def test_explorers_build_their_controls():
     names = [c.description for c in dl.widgets.naive_explorer().widget.children[:-1]]
-    assert names == ["σ (samples)", "noise std"]
+    assert names == ["σ (samples)", "noise / jump"]
     names = [c.description for c in dl.widgets.threshold_explorer().widget.children[:-1]]
-    assert names == ["threshold", "taper", "noise / max|y|"]
+    assert names == ["threshold", "taper", "noise / jump"]
     plt.close("all")
 
 
 def test_wiener_view_oracle_and_constant():
-    constant = dl.widgets.wiener_view(noise_std=1e-3, nsr=1e-7)
-    oracle = dl.widgets.wiener_view(noise_std=1e-3, oracle=True)
+    constant = dl.widgets.wiener_view(noise=1e-3, nsr=1e-7)
+    oracle = dl.widgets.wiener_view(noise=1e-3, oracle=True)
     assert "oracle" in oracle.axes[0].get_title() and "1e-07" in constant.axes[0].get_title()
     truth = constant.axes[0].lines[0].get_ydata()
     assert dl.rmse(oracle.axes[0].lines[1].get_ydata(), truth) < 0.6
     names = [c.description for c in dl.widgets.wiener_explorer().widget.children[:-1]]
-    assert names == ["noise / max|y|", "nsr / gain²", "oracle nsr"]
+    assert names == ["noise / jump", "nsr / gain²", "oracle nsr"]
     plt.close("all")
 
 
 def test_regularization_view_shows_picard_and_reconstruction():
-    small = dl.widgets.regularization_view(sigma=3.0, noise_std=1e-3, lam=1e-2)
-    large = dl.widgets.regularization_view(sigma=3.0, noise_std=1e-3, lam=1.0)
+    small = dl.widgets.regularization_view(sigma=3.0, noise=1e-3, lam=1e-2)
+    large = dl.widgets.regularization_view(sigma=3.0, noise=1e-3, lam=1.0)
     assert "components kept" in small.get_suptitle()
 
     def kept(fig):
@@ -80,18 +80,18 @@ def test_regularization_view_shows_picard_and_reconstruction():
 
     assert kept(large) < kept(small)
     names = [c.description for c in dl.widgets.regularization_explorer().widget.children[:-1]]
-    assert names == ["σ (samples)", "noise std", "λ"]
+    assert names == ["σ (samples)", "noise / jump", "λ"]
     plt.close("all")
 
 
 def test_priors_view_methods():
     titles = {}
     for method in ("TV", "TV + quantize", "TV + joint refit"):
-        fig = dl.widgets.priors_view(method=method, lam=3.0, noise_std=1e-2)
+        fig = dl.widgets.priors_view(method=method, lam=3.0, noise=1e-2)
         titles[method] = float(fig.axes[0].get_title().split("RMSE ")[1])
     assert titles["TV + joint refit"] < titles["TV"] / 10
     names = [c.description for c in dl.widgets.priors_explorer().widget.children[:-1]]
-    assert names == ["method", "λ (units)", "noise / max|y|"]
+    assert names == ["method", "λ (units)", "noise / jump"]
     plt.close("all")
 
 
@@ -108,8 +108,8 @@ def test_every_view_redraws_in_place_exactly_as_a_fresh_figure():
     shows exactly what a new figure with the new values would: data and titles."""
     w = dl.widgets
     moves = [
-        (w.blur_view, {"sigma_s": 0.2}, {"sigma_s": 0.5, "noise_std": 0.01}),
-        (w.naive_view, {"sigma": 1.0}, {"sigma": 3.0, "noise_std": 1e-9}),
+        (w.blur_view, {"sigma_s": 0.2}, {"sigma_s": 0.5, "noise": 0.01}),
+        (w.naive_view, {"sigma": 1.0}, {"sigma": 3.0, "noise": 1e-9}),
         (w.threshold_view, {"threshold": 1e-10}, {"threshold": 1e-4, "taper": "hann"}),
         (w.wiener_view, {"nsr": 1e-7}, {"oracle": True}),
         (w.regularization_view, {"sigma": 3.0}, {"sigma": 5.0, "lam": 0.1}),
