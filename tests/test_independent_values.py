@@ -156,3 +156,17 @@ def test_richardson_lucy_one_step_with_an_unnormalised_kernel():
     x1 = x0 * (A.T @ (y / (A @ x0))) / (A.T @ np.ones(n))
     np.testing.assert_allclose(dl.richardson_lucy(y, h, 0, mode="same"), x0)
     np.testing.assert_allclose(dl.richardson_lucy(y, h, 1, mode="same"), x1, rtol=1e-12)
+
+
+# --- operators: sizes at their boundaries -------------------------------------------------
+
+
+def test_sizes_at_their_boundaries_are_accepted():
+    h = np.array([1.0, 2.0, 3.0])
+    assert dl.solution_length(3, 3, "full") == 1  # a full convolution of one sample
+    np.testing.assert_array_equal(dl.operators.centred_kernel(h, 3), [2.0, 3.0, 1.0])
+    np.testing.assert_allclose(np.abs(dl.transfer_function(h, 3)), np.abs(np.fft.rfft(h)))
+    x = np.array([1.0, -1.0, 2.0])
+    y = dl.convolve(x, h, "same")  # kernel as long as the signal
+    np.testing.assert_allclose(y, np.convolve(x, h, "same"))
+    np.testing.assert_allclose(dl.inverse_filter(dl.convolve(x, h, "circular"), h, mode="circular"), x, atol=1e-12)
