@@ -303,8 +303,16 @@ def tikhonov(y, h, lam, *, mode="full", order=0, method="auto", svd=None):
     if method == "sparse":
         return _tikhonov_sparse(y, h, lam, mode, order, n)
     operator = _check_svd(svd, y, h, n, mode, order)
-    if lam == 0 and np.any(operator.gamma == 0):
-        raise ValueError("lam = 0 with a rank-deficient problem: use lam > 0 (or tsvd)")
+    if lam == 0:
+        # The least-squares solution is determined by the data only where A's singular values stand
+        # above rounding: below max(m, n) eps s_max, 1/s_i multiplies rounding errors (a silent
+        # wrong answer), and exactly 0 leaves the minimiser not unique.
+        smallest, largest = np.min(operator.gamma), np.max(operator.gamma[np.isfinite(operator.gamma)])
+        if smallest <= max(y.size, n) * np.finfo(float).eps * largest:
+            raise ValueError(
+                f"lam = 0 with a numerically rank-deficient problem (smallest singular value {smallest:.1e}, "
+                f"largest {largest:.1e}): the least-squares solution is not determined; use lam > 0 (or tsvd)"
+            )
     return _filtered_svd_solution(operator, y, _filter_factors(operator.gamma, lam))
 
 

@@ -170,3 +170,29 @@ def test_sizes_at_their_boundaries_are_accepted():
     y = dl.convolve(x, h, "same")  # kernel as long as the signal
     np.testing.assert_allclose(y, np.convolve(x, h, "same"))
     np.testing.assert_allclose(dl.inverse_filter(dl.convolve(x, h, "circular"), h, mode="circular"), x, atol=1e-12)
+
+
+# --- regularization -----------------------------------------------------------------------
+
+
+def test_tikhonov_on_a_singular_circulant_needs_lam_above_zero():
+    """h = [1, 1] on an even period has H = 0 at Nyquist: the SVD has a zero singular value."""
+    h, n = np.array([1.0, 1.0]), 8
+    x = np.arange(8.0)
+    y = dl.convolve(x, h, "circular")
+    A = dl.convolution_matrix(h, n, "circular")
+    expected = np.linalg.solve(A.T @ A + 0.1**2 * np.eye(n), A.T @ y)
+    np.testing.assert_allclose(dl.tikhonov(y, h, 0.1, mode="circular", method="dense"), expected, atol=1e-10)
+    with pytest.raises(ValueError, match="lam"):
+        dl.tikhonov(y, h, 0.0, mode="circular", method="dense")
+    truncated = dl.tsvd(y, h, 7, mode="circular")  # drop the zero singular value: the pseudo-inverse
+    np.testing.assert_allclose(truncated, np.linalg.pinv(A) @ y, atol=1e-10)
+
+
+def test_penalty_orders_at_their_limits():
+    with pytest.raises(ValueError, match="order"):
+        dl.difference_matrix(3, 3)
+    assert dl.difference_matrix(3, 2).shape == (1, 3)
+    h = np.ones(5) / 5  # valid with n = 5: m = 1 measurement, an order-2 penalty leaves 2 directions free
+    with pytest.raises(ValueError, match="1 measurements"):
+        dl.svd_operator(h, 5, "valid", order=2)
