@@ -183,6 +183,23 @@ def plot_spectra(
     return fig
 
 
+def _autoscale_keeping_limits(ax):
+    """Autoscale ``ax`` to its data, but keep its old y limits when they still hold the data and
+    the data fill at least half of them (on the axis' own scale, linear or log).
+
+    An explorer then redraws only its lines for most slider moves; its axes, ticks and labels
+    are drawn again only when the data outgrow the limits or shrink to a corner of them.
+    """
+    old = ax.get_ylim()
+    ax.relim()
+    ax.autoscale_view()
+    new = ax.get_ylim()
+    scale = np.log10 if ax.get_yscale() == "log" else np.asarray
+    (old_low, old_high), (new_low, new_high) = scale(old), scale(new)
+    if old_low <= new_low and new_high <= old_high and new_high - new_low >= 0.5 * (old_high - old_low):
+        ax.set_ylim(old)
+
+
 def plot_blur_explorer(t, x, y, f, spectra_db, title, fig=None):
     """The three views of the blur explorer: signal, blurred (noisy) output, spectra in dB.
 
@@ -224,8 +241,7 @@ def plot_blur_explorer(t, x, y, f, spectra_db, title, fig=None):
         for line, (db, _) in zip(axes[2].lines, spectra_db):
             line.set_data(f, db)
         for ax in axes[:2]:
-            ax.relim()
-            ax.autoscale_view()
+            _autoscale_keeping_limits(ax)
         fig.suptitle(title)
         return fig
     fig, axes = plt.subplots(3, 1, figsize=(FIGURE_WIDTH, 7.5), layout="constrained")
@@ -475,8 +491,7 @@ def plot_regularization_explorer(picard_data, factors, t, truth, estimate, title
         factor_axis.lines[0].set_data(index, factors)
         reconstruction.lines[0].set_data(t, truth)
         reconstruction.lines[1].set_data(t, estimate)
-        picard_axis.relim()
-        picard_axis.autoscale_view()
+        _autoscale_keeping_limits(picard_axis)
         fig.suptitle(title)
         return fig
     fig, axes = plt.subplots(2, 1, figsize=(FIGURE_WIDTH, 7.0), layout="constrained")

@@ -142,17 +142,67 @@ def naive_view(sigma=2.0, noise=0.0, seed=0, fig=None):
     return plot_reconstruction(t, x, {"FFT(y) / FFT(h)": estimate}, title=title, ylim=(-2, 5), fig=fig)
 
 
+def _changing_artists(figure):
+    """What a view updates: every axes' lines, collections, images, texts, title and legend, and
+    the figure's own texts; and the spines, which a full drawing puts over the data. Everything
+    else (axes, ticks, labels, grid) stays as first drawn."""
+    artists = list(figure.texts)
+    for ax in figure.axes:
+        artists += [*ax.lines, *ax.collections, *ax.images, *ax.texts, ax.title, *ax.spines.values()]
+        if ax.get_legend() is not None:
+            artists.append(ax.get_legend())
+    return artists
+
+
+def _axes_limits(figure):
+    """Every axes' x and y limits: when one moves, the ticks must be drawn again."""
+    return [(*ax.get_xlim(), *ax.get_ylim()) for ax in figure.axes]
+
+
+def _png_of(figure):
+    """The figure's canvas as PNG bytes, compressed lightly (speed over a few kB)."""
+    import io
+
+    import matplotlib.image
+
+    png = io.BytesIO()
+    pixels = np.asarray(figure.canvas.buffer_rgba())
+    matplotlib.image.imsave(png, pixels, format="png", pil_kwargs={"compress_level": 1})
+    return png.getvalue()
+
+
+def _redraw(figure, state):
+    """Draw ``figure`` for an explorer, redrawing only what changes (blitting).
+
+    The artists a view updates are marked animated, so a full draw leaves them out; that draw
+    (axes, ticks, labels, grid) is kept as the background. A redraw restores the background and
+    draws the changing artists on it; a full draw happens again only when an axis' limits moved.
+    """
+    canvas = figure.canvas
+    changing = _changing_artists(figure)
+    for artist in changing:
+        artist.set_animated(True)
+    limits = _axes_limits(figure)
+    if state.get("limits") != limits:
+        canvas.draw()
+        state["background"] = canvas.copy_from_bbox(figure.bbox)
+        state["limits"] = limits
+    else:
+        canvas.restore_region(state["background"])
+    for artist in sorted(changing, key=lambda artist: artist.get_zorder()):
+        figure.draw_artist(artist)
+    return _png_of(figure)
+
+
 def _show(view):
     """Wrap a ``*_view`` function for ``interact``: the first call draws the figure, every later
     call updates that figure in place (``view(..., fig=figure)``) and displays it again.
 
     The figure is closed in pyplot (so the inline backend does not show a second copy), its
     layout is frozen after the first drawing (the layout engine would otherwise run on every
-    redraw) and it is sent as a PNG of the whole figure (the inline backend's default, a tight
-    bounding box, draws every figure twice).
+    redraw), only the artists that change are drawn again (see ``_redraw``) and the figure is
+    sent as a PNG of the whole canvas.
     """
-    import io
-
     from IPython.display import Image, display
 
     state = {"figure": None}
@@ -161,14 +211,16 @@ def _show(view):
         first = state["figure"] is None
         figure = view(**values, fig=state["figure"])
         if first:
-            plt.close(figure)
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            plt.close(figure)  # pyplot lets go of it (and gives it a bare canvas): draw it with Agg
+            FigureCanvasAgg(figure)
             figure.canvas.draw()
             figure.set_layout_engine("none")
             state["figure"] = figure
-        png = io.BytesIO()
-        figure.savefig(png, format="png")
-        display(Image(data=png.getvalue(), format="png"))
+        display(Image(data=_redraw(figure, state), format="png"))
 
+    show.state = state  # the kept figure and background, for tests
     return show
 
 

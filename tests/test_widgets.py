@@ -135,3 +135,43 @@ def test_every_view_redraws_in_place_exactly_as_a_fresh_figure():
         )
         assert legend == fresh_legend, f"{view.__name__}: legend differs from a fresh figure"
         plt.close("all")
+
+
+def test_explorer_redraw_shows_what_a_full_drawing_of_the_figure_shows(monkeypatch):
+    """An explorer redraws only the artists that change (blitting on a kept background). What it
+    sends must be what a full drawing of the same figure shows, pixel for pixel (a stale title,
+    legend or tick, or a line left over from the previous move, would differ)."""
+    import io
+
+    import IPython.display
+    from PIL import Image
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda image: shown.append(image.data))
+    w = dl.widgets
+    moves = [
+        (w.blur_view, {"sigma_s": 0.5, "noise": 0.01}),
+        (w.naive_view, {"sigma": 3.0, "noise": 1e-9}),
+        (w.threshold_view, {"threshold": 1e-4, "taper": "hann"}),
+        (w.wiener_view, {"oracle": True}),
+        (w.regularization_view, {"sigma": 5.0, "lam": 0.1}),
+        (w.priors_view, {"method": "TV + quantize", "lam": 10.0}),
+    ]
+    for view, values in moves:
+        shown.clear()
+        show = w._show(view)
+        show()
+        show(**values)
+        show()
+        show(**values)
+        figure = show.state["figure"]  # the figure the explorer keeps and updates
+        for artist in w._changing_artists(figure):
+            artist.set_animated(False)
+        figure.canvas.draw()
+        full = np.asarray(figure.canvas.buffer_rgba())
+        sent = np.asarray(Image.open(io.BytesIO(shown[-1])))
+        assert len(shown) == 4, f"{view.__name__}: {len(shown)} images for 4 calls"
+        assert sent.shape == full.shape, f"{view.__name__}: sent {sent.shape}, drawn {full.shape}"
+        differing = np.mean(np.any(sent != full, axis=-1))
+        assert differing < 0.002, f"{view.__name__}: {differing:.2%} of the pixels differ from a full drawing"
+        assert not np.array_equal(shown[0], shown[1]), f"{view.__name__}: the move did not change the image"
