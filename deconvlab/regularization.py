@@ -36,7 +36,6 @@ from .operators import (
     convolution_matrix,
     convolve,
     convolve_adjoint,
-    first_full_row,
     sparse_convolution_matrix,
     spectral_filter,
 )
@@ -287,7 +286,7 @@ def tikhonov(y, h, lam, *, mode="full", order=0, method="auto", svd=None):
         elif n <= DENSE_LIMIT:
             method = "dense"
         else:  # CG where its stopping rule vouches for the solution, else a direct sparse solve
-            trusted = _normal_condition(_circular_symbol(h, lam, mode, order, n)) * CG_RTOL <= 1e-4
+            trusted = _normal_condition(_circular_symbol(h, lam, order, n)) * CG_RTOL <= 1e-4
             method = "iterative" if trusted else "sparse"
     if svd is not None and method != "dense":
         raise ValueError(f"svd is used only by method='dense' (or 'auto'); method={method!r} would ignore it")
@@ -345,12 +344,11 @@ def _tikhonov_sparse(y, h, lam, mode, order, n):
     return solution[m:]
 
 
-def _circular_symbol(h, lam, mode, order, n):
-    """The DFT of the circular version of ``A^T A + lam^2 L^T L`` (length ``n``), the kernel centred for
-    'same' as the circular model it approximates."""
+def _circular_symbol(h, lam, order, n):
+    """The DFT of the circular version of ``A^T A + lam^2 L^T L`` (length ``n``):
+    ``|H_k|^2 + lam^2 |D_k|^2``, with ``D`` the DFT of the ``order``-th difference stencil. Only
+    magnitudes enter, so it is the same for every mode (where the kernel is centred is a phase)."""
     kernel = h if h.size <= n else h[:n]
-    if mode == "same":
-        kernel = np.roll(np.concatenate([kernel, np.zeros(n - kernel.size)]), -first_full_row(h.size, "same"))
     H2 = np.abs(scipy.fft.rfft(kernel, n)) ** 2
     D2 = np.abs(scipy.fft.rfft(np.diff(np.r_[1.0, np.zeros(order)], order) if order else [1.0], n)) ** 2
     return H2 + lam**2 * D2
@@ -389,7 +387,7 @@ def _tikhonov_cg(y, h, lam, mode, order, n):
         dtype=np.float64,
     )
     # Preconditioner: the same problem made periodic, diagonal in the DFT of length n.
-    symbol = _circular_symbol(h, lam, mode, order, n)
+    symbol = _circular_symbol(h, lam, order, n)
     _warn_if_ill_conditioned(symbol, lam)
     symbol = np.maximum(symbol, symbol.max() * 1e-12)  # keep the preconditioner bounded
     preconditioner = LinearOperator(

@@ -246,3 +246,66 @@ def test_large_problem_with_tiny_lambda_is_solved_exactly_not_silently_approxima
     assert dl.rmse(dl.tikhonov(y, h, 0.0, mode="same"), x) < 1e-6
     with pytest.warns(RuntimeWarning, match="condition number"):
         dl.tikhonov(y, h, 1e-4, mode="same", method="iterative")
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("order", [0, 1])
+def test_choose_lambda_curves_against_dense_solves(mode, order):
+    """The residual norm, penalty norm and GCV function that choose_lambda evaluates (from the
+    generalised SVD, vectorised over lam) equal what each lam's solution gives, computed
+    independently: the stacked least-squares solution, its residual ||A x - y||, its penalty
+    ||L x|| and G = ||A x - y||^2 / (m - trace(A (A^T A + lam^2 L^T L)^-1 A^T))^2."""
+    n = 40
+    _, h, y = problem(n=n, sigma=1.5, mode=mode, seed=5)
+    h = h * np.linspace(1.0, 1.3, h.size)  # asymmetric
+    y = dl.convolve(RNG.standard_normal(n), h, mode) + 1e-2 * RNG.standard_normal(y.size)
+    A = dl.convolution_matrix(h, n, mode)
+    L = np.diff(np.eye(n), order, axis=0)
+    lams = np.array([1e-3, 3e-2, 0.5, 4.0])
+    _, info = dl.choose_lambda(y, h, "gcv", mode=mode, order=order, lams=lams, return_info=True)
+    for i, lam in enumerate(lams):
+        x_lam = stacked_lstsq(y, h, lam, mode, order, n)
+        residual = np.linalg.norm(A @ x_lam - y)
+        influence = A @ np.linalg.solve(A.T @ A + lam**2 * L.T @ L, A.T)
+        gcv = residual**2 / (y.size - np.trace(influence)) ** 2
+        np.testing.assert_allclose(info["residual_norm"][i], residual, rtol=1e-7, err_msg=f"lam={lam}")
+        np.testing.assert_allclose(info["solution_norm"][i], np.linalg.norm(L @ x_lam), rtol=1e-7, err_msg=f"lam={lam}")
+        np.testing.assert_allclose(info["gcv"][i], gcv, rtol=1e-7, err_msg=f"lam={lam}")
+
+
+def test_lcurve_curvature_of_a_circle_is_one_over_its_radius():
+    """The L-curve's corner is its point of largest curvature. On a curve whose curvature is
+    known — a circle of radius r, (log residual, log seminorm) = (r cos t, r sin t), traced
+    counter-clockwise at an uneven pace in log lam — the computed curvature is 1/r."""
+    from deconvlab.regularization import _lcurve_curvature
+
+    radius = 2.5
+    log_lams = np.sort(RNG.uniform(0.0, 1.0, 400)) ** 1.5 * 3.0  # uneven steps
+    angle = log_lams + 0.3 * np.sin(log_lams)  # the curve's parameter, not its arc length
+    curvature = _lcurve_curvature(np.exp(log_lams), np.exp(radius * np.cos(angle)), np.exp(radius * np.sin(angle)))
+    interior = slice(10, -10)
+    np.testing.assert_allclose(curvature[interior], 1 / radius, rtol=2e-2)
+    reversed_curvature = _lcurve_curvature(
+        np.exp(log_lams), np.exp(radius * np.cos(-angle)), np.exp(radius * np.sin(-angle))
+    )
+    np.testing.assert_allclose(reversed_curvature[interior], -1 / radius, rtol=2e-2)
+
+
+@pytest.mark.parametrize("order", [0, 1, 2])
+def test_preconditioner_symbol_is_the_spectrum_of_the_circulant_normal_matrix(order):
+    """The CG preconditioner (and the condition estimate that picks CG or a sparse LU) uses the
+    DFT of the circular normal matrix C_h^T C_h + lam^2 C_d^T C_d. Its values, sorted, must be that
+    matrix's eigenvalues, computed independently from dense circulant matrices."""
+    import scipy.linalg
+
+    from deconvlab.regularization import _circular_symbol
+
+    n, lam = 24, 0.7
+    h = np.array([0.5, 0.3, 0.15, 0.05])
+    stencil = np.diff(np.r_[1.0, np.zeros(order)], order) if order else np.array([1.0])
+    C_h = scipy.linalg.circulant(np.r_[h, np.zeros(n - h.size)])
+    C_d = scipy.linalg.circulant(np.r_[stencil, np.zeros(n - stencil.size)])
+    eigenvalues = np.sort(np.linalg.eigvalsh(C_h.T @ C_h + lam**2 * C_d.T @ C_d))
+    half = _circular_symbol(h, lam, order, n)  # rfft bins 0..n/2
+    whole = np.r_[half, half[1:-1][::-1]]  # the other half of a real matrix's spectrum mirrors it
+    np.testing.assert_allclose(np.sort(whole), eigenvalues, rtol=1e-10)
