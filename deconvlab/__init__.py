@@ -4,9 +4,10 @@ Notebooks write ``import deconvlab as dl``; everything they need is here.
 """
 
 from .barcodes import ean13_check_digit, ean13_modules, ean13_scanline
+from .estimation import estimate_noise_std
 from .inverse import gaussian_cutoff, ideal_lowpass, inverse_filter, kept_bandwidth
 from .levels import estimate_levels, jumps_of, piecewise_constant_fit, piecewise_refit, quantize
-from .metrics import above, below, magnitude_db, overshoot, power_of_ten, rise_samples, rmse, snr_db
+from .metrics import above, below, jump_errors, magnitude_db, overshoot, power_of_ten, rise_samples, rmse, snr_db
 from .operators import (
     MODES,
     convolution_matrix,

@@ -12,6 +12,7 @@ __all__ = [
     "magnitude_db",
     "overshoot",
     "rise_samples",
+    "jump_errors",
     "power_of_ten",
     "below",
     "above",
@@ -162,6 +163,70 @@ def overshoot(estimate, low, high):
     if not high > low:
         raise ValueError(f"high must be > low; got low={low}, high={high}")
     return float((estimate.max() - high) / (high - low))
+
+
+def _as_positions(values, name):
+    """Jump positions: a 1-D sequence of whole numbers (possibly empty)."""
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be a sequence of sample indices; got {type(values).__name__}")
+    try:
+        positions = np.asarray(values)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a sequence of sample indices") from None
+    if positions.size and positions.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold sample indices (integers); got dtype {positions.dtype}")
+    positions = positions.astype(float)
+    if positions.ndim != 1 or not np.all(np.isfinite(positions)) or np.any(positions != np.round(positions)):
+        raise ValueError(f"{name} must be a 1-D sequence of whole sample indices")
+    return np.sort(positions.astype(np.int64))
+
+
+def jump_errors(found, true, *, tolerance=5):
+    """Compare the jump positions a method found with the true ones.
+
+    Each true jump is paired with the nearest found jump within ``tolerance`` samples (nearest
+    pairs first, each jump used at most once). The unpaired true jumps are *missed*, the unpaired
+    found jumps *spurious*; the paired ones have a position error ``|found - true|`` in samples.
+
+    Parameters
+    ----------
+    found : sequence of int
+        The jump positions of an estimate (e.g. ``jumps_of(quantize(estimate, levels))``).
+    true : sequence of int
+        The true jump positions (``jumps_of(x)``).
+    tolerance : int
+        The farthest a found jump may be from a true one and still count as finding it, >= 0.
+
+    Returns
+    -------
+    dict
+        ``found`` (pairs), ``missed``, ``spurious`` (counts), ``max_offset`` and ``mean_offset``
+        (samples, over the pairs; 0 when there are none).
+
+    Examples
+    --------
+    >>> errors = jump_errors([99, 205, 300], [100, 200, 400])
+    >>> errors["found"], errors["missed"], errors["spurious"], errors["max_offset"]
+    (2, 1, 1, 5)
+    """
+    found = _as_positions(found, "found")
+    true = _as_positions(true, "true")
+    tolerance = as_count(tolerance, "tolerance", minimum=0)
+    distance = np.abs(found[:, None] - true[None, :])
+    pairs = sorted((d, i, j) for (i, j), d in np.ndenumerate(distance) if d <= tolerance)
+    used_found, used_true, offsets = set(), set(), []
+    for d, i, j in pairs:
+        if i not in used_found and j not in used_true:
+            used_found.add(i)
+            used_true.add(j)
+            offsets.append(int(d))
+    return {
+        "found": len(offsets),
+        "missed": int(true.size - len(offsets)),
+        "spurious": int(found.size - len(offsets)),
+        "max_offset": max(offsets, default=0),
+        "mean_offset": float(np.mean(offsets)) if offsets else 0.0,
+    }
 
 
 def rise_samples(estimate, edge, low, high, half_window):

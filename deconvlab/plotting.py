@@ -449,7 +449,7 @@ def plot_picard(picard_data, filter_factors=None, title=None, ax=None):
     return fig
 
 
-def plot_regularization_explorer(picard_data, factors, t, truth, estimate, title, fig=None):
+def plot_regularization_explorer(picard_data, factors, t, truth, estimate, title, fig=None, method="Tikhonov"):
     """The two views of the regularisation explorer: Picard plot with filter factors, reconstruction.
 
     Parameters
@@ -467,6 +467,8 @@ def plot_regularization_explorer(picard_data, factors, t, truth, estimate, title
     fig : matplotlib.figure.Figure, optional
         A figure this function made before: its lines get the new data in place (an explorer's
         redraw), instead of a new figure.
+    method : str
+        The regularisation's name, for the labels ("Tikhonov", "TSVD").
 
     Returns
     -------
@@ -495,9 +497,9 @@ def plot_regularization_explorer(picard_data, factors, t, truth, estimate, title
         fig.suptitle(title)
         return fig
     fig, axes = plt.subplots(2, 1, figsize=(FIGURE_WIDTH, 7.0), layout="constrained")
-    plot_picard(picard_data, {"Tikhonov filter factors": factors}, ax=axes[0])
+    plot_picard(picard_data, {f"{method} filter factors": factors}, ax=axes[0])
     axes[1].plot(t, truth, color="black", linewidth=2.5, alpha=0.35, label="true x")
-    axes[1].plot(t, estimate, linewidth=1, label="Tikhonov")
+    axes[1].plot(t, estimate, linewidth=1, label=method)
     axes[1].set_xlabel("sample")
     axes[1].set_ylabel("amplitude")
     axes[1].set_ylim(-0.75, 1.75)

@@ -7,6 +7,7 @@ view (``fig=``), which puts the new data into the same lines and titles (no new 
 new axes) and shows it again with the layout of the first drawing.
 """
 
+import functools
 import warnings
 
 import matplotlib.pyplot as plt
@@ -17,7 +18,7 @@ from .levels import piecewise_refit, quantize
 from .metrics import magnitude_db, rmse
 from .operators import circular_length, convolve, rfft_frequencies, transfer_function
 from .plotting import plot_blur_explorer, plot_reconstruction, plot_regularization_explorer
-from .regularization import picard, svd_operator, tikhonov
+from .regularization import picard, svd_operator, tikhonov, tsvd
 from .signals import add_noise, gaussian_kernel, seed_gaussian, seed_square_wave, square_wave
 from .tv import tv
 from .wiener import oracle_nsr, wiener
@@ -31,6 +32,8 @@ __all__ = [
     "threshold_explorer",
     "wiener_view",
     "wiener_explorer",
+    "tsvd_view",
+    "tsvd_explorer",
     "regularization_view",
     "regularization_explorer",
     "priors_view",
@@ -454,6 +457,95 @@ def wiener_explorer():
     )
 
 
+@functools.lru_cache(maxsize=16)
+def _svd_of(sigma, n):
+    """The SVD of the full-mode blur by a Gaussian of ``sigma`` samples (kept: a slider moved back
+    and forth finds it again)."""
+    return svd_operator(gaussian_kernel(sigma), n, "full")
+
+
+def _svd_problem(sigma, noise, n, seed):
+    """The explorers' SVD problem: a square wave (period 64, jump 1), its blurred noisy data and
+    the blur's SVD."""
+    x = square_wave(n, 64, 0.5, (0.0, 1.0), delay=16)
+    h = gaussian_kernel(sigma)
+    y = add_noise(convolve(x, h, "full"), std=noise, rng=seed)
+    return x, h, y, _svd_of(sigma, n)
+
+
+def tsvd_view(sigma=3.0, noise=1e-3, k=40, n=256, seed=0, fig=None):
+    """Truncated SVD on a square wave (n samples, period 64) blurred by a unit-gain Gaussian of
+    ``sigma`` samples (mode ``full``) with white noise of std ``noise`` (the wave jumps by 1).
+
+    Returns the figure: Picard plot with the filter factors (1 for the ``k`` largest singular
+    values, 0 for the rest), and the reconstruction.
+
+    Parameters
+    ----------
+    sigma : float
+        Standard deviation of the blur in samples, > 0.
+    noise : float
+        Standard deviation of the noise, >= 0.
+    k : int
+        Number of singular values kept, 1 ... n.
+    n : int
+        Length of the signal.
+    seed : int
+        Seed of the noise.
+    fig : matplotlib.figure.Figure, optional
+        A figure this view made before, to update in place (an explorer's redraw).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (``fig`` itself when given).
+
+    Examples
+    --------
+    >>> fig = tsvd_view(k=30)
+    >>> "k = 30" in fig.get_suptitle()
+    True
+    """
+    x, h, y, operator = _svd_problem(sigma, noise, n, seed)
+    data = picard(y, h, mode="full", svd=operator)
+    factors = (np.arange(data.singular_values.size) < k).astype(float)
+    estimate = tsvd(y, h, k, mode="full", svd=operator)
+    title = f"σ = {sigma:.1f} samples, noise {noise:g} × jump, k = {k}: RMSE {rmse(estimate, x):.3f}"
+    return plot_regularization_explorer(data, factors, np.arange(n), x, estimate, title, fig=fig, method="TSVD")
+
+
+def tsvd_explorer():
+    """Sliders for the blur width, the noise and the number of singular values kept (notebook 05).
+
+    Returns
+    -------
+    function
+        The explorer (``ipywidgets.interact``'s result); ``.widget`` holds its controls and output.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
+    ...     explorer = tsvd_explorer()
+    >>> [control.description for control in explorer.widget.children[:-1]]
+    ['σ (samples)', 'noise / jump', 'k kept']
+    """
+    import ipywidgets as widgets
+
+    return widgets.interact(
+        _show(tsvd_view),
+        sigma=widgets.FloatSlider(
+            value=3.0, min=0.5, max=8.0, step=0.1, description="σ (samples)", style=LABEL_STYLE, continuous_update=False
+        ),
+        noise=widgets.FloatLogSlider(
+            value=1e-3, base=10, min=-10, max=-0.5, description=NOISE_LABEL, style=LABEL_STYLE, continuous_update=False
+        ),
+        k=widgets.IntSlider(value=40, min=1, max=256, description="k kept", style=LABEL_STYLE, continuous_update=False),
+        n=widgets.fixed(256),
+        seed=widgets.fixed(0),
+    )
+
+
 def regularization_view(sigma=3.0, noise=1e-3, lam=1e-2, n=256, seed=0, fig=None):
     """Tikhonov on a square wave (n samples, period 64) blurred by a unit-gain Gaussian of
     ``sigma`` samples (mode ``full``) with white noise of std ``noise`` (the wave jumps by 1, so
@@ -487,10 +579,7 @@ def regularization_view(sigma=3.0, noise=1e-3, lam=1e-2, n=256, seed=0, fig=None
     >>> "λ = 1.0e-01" in fig.get_suptitle()
     True
     """
-    x = square_wave(n, 64, 0.5, (0.0, 1.0), delay=16)
-    h = gaussian_kernel(sigma)
-    y = add_noise(convolve(x, h, "full"), std=noise, rng=seed)
-    operator = svd_operator(h, n, "full")
+    x, h, y, operator = _svd_problem(sigma, noise, n, seed)
     data = picard(y, h, mode="full", svd=operator)
     factors = data.singular_values**2 / (data.singular_values**2 + lam**2)
     estimate = tikhonov(y, h, lam, mode="full", svd=operator)
@@ -502,7 +591,7 @@ def regularization_view(sigma=3.0, noise=1e-3, lam=1e-2, n=256, seed=0, fig=None
 
 
 def regularization_explorer():
-    """Sliders for the blur width, the noise and lambda (notebook 05).
+    """Sliders for the blur width, the noise and lambda (notebook 06).
 
     Returns
     -------
@@ -583,7 +672,7 @@ def priors_view(method="TV", lam=3.0, noise=1e-2, seed=0, fig=None):
 
 
 def priors_explorer():
-    """Method, λ and noise controls (notebook 06).
+    """Method, λ and noise controls (notebook 07).
 
     Returns
     -------

@@ -108,6 +108,18 @@ SPECS = {
         {"sigma": 2.0, "snr_db": 40.0, "fs": 1.0},
         {"sigma": POSITIVE, "snr_db": POSITIVE, "fs": POSITIVE},
     ),
+    dl.jump_errors: (
+        {"found": [10, 20], "true": [11, 30], "tolerance": 3},
+        {
+            "found": without(SIGNAL, "empty", "scalar", "all zeros"),
+            "true": without(SIGNAL, "empty", "scalar"),
+            "tolerance": COUNT0,
+        },
+    ),
+    dl.estimate_noise_std: (
+        {"y": np.random.default_rng(0).standard_normal(200), "method": "spectrum", "band": 0.5},
+        {"y": SIGNAL, "method": METHOD, "band": {**POSITIVE, "above one": 2.0}},
+    ),
     dl.difference_matrix: ({"n": 10, "order": 1}, {"n": COUNT, "order": COUNT0}),
     dl.svd_operator: (
         {"h": H, "n": 40, "mode": "full", "order": 0},

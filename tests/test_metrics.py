@@ -57,3 +57,32 @@ def test_below_and_above_state_bounds_and_flag_a_broken_claim():
 
 def test_power_of_ten_rounds_to_one_significant_digit():
     assert [dl.power_of_ten(v) for v in (1e-12, 4.4e-14, 9.6e-3, 10.0)] == ["10^-12", "4×10^-14", "10^-2", "10^1"]
+
+
+def test_jump_errors_counts_found_missed_spurious_and_offsets():
+    """Against hand-counted cases: exact, shifted, missing, extra, and two found jumps competing
+    for one true jump (the nearer wins, the other is spurious)."""
+    assert dl.jump_errors([100, 200], [100, 200]) == {
+        "found": 2,
+        "missed": 0,
+        "spurious": 0,
+        "max_offset": 0,
+        "mean_offset": 0.0,
+    }
+    errors = dl.jump_errors([103, 199, 250], [100, 200, 300], tolerance=5)
+    assert (errors["found"], errors["missed"], errors["spurious"]) == (2, 1, 1)
+    assert errors["max_offset"] == 3 and errors["mean_offset"] == 2.0
+    errors = dl.jump_errors([98, 101], [100], tolerance=5)
+    assert (errors["found"], errors["spurious"], errors["max_offset"]) == (1, 1, 1)
+    assert dl.jump_errors([], [5, 9])["missed"] == 2
+    assert dl.jump_errors([106], [100], tolerance=5)["found"] == 0
+    assert dl.jump_errors([105], [100], tolerance=5)["found"] == 1
+
+
+def test_jump_errors_of_a_random_shift_are_the_shift():
+    rng = np.random.default_rng(4)
+    true = np.sort(rng.choice(np.arange(0, 10_000, 50), 40, replace=False))
+    shifts = rng.integers(-3, 4, true.size)
+    errors = dl.jump_errors(true + shifts, true, tolerance=3)
+    assert errors["found"] == true.size and errors["max_offset"] == np.abs(shifts).max()
+    assert errors["mean_offset"] == pytest.approx(np.abs(shifts).mean())

@@ -64,6 +64,7 @@ COMPUTING_MODULES = (
     "levels",
     "positivity",
     "metrics",
+    "estimation",
     "barcodes",
 )
 MODULES = (*COMPUTING_MODULES, "plotting", "widgets")

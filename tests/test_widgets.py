@@ -112,6 +112,7 @@ def test_every_view_redraws_in_place_exactly_as_a_fresh_figure():
         (w.naive_view, {"sigma": 1.0}, {"sigma": 3.0, "noise": 1e-9}),
         (w.threshold_view, {"threshold": 1e-10}, {"threshold": 1e-4, "taper": "hann"}),
         (w.wiener_view, {"nsr": 1e-7}, {"oracle": True}),
+        (w.tsvd_view, {"sigma": 3.0}, {"sigma": 5.0, "k": 20}),
         (w.regularization_view, {"sigma": 3.0}, {"sigma": 5.0, "lam": 0.1}),
         (w.priors_view, {"lam": 3.0}, {"method": "TV + quantize", "lam": 10.0}),
     ]
@@ -154,6 +155,7 @@ def test_explorer_redraw_shows_what_a_full_drawing_of_the_figure_shows(monkeypat
         (w.naive_view, {"sigma": 3.0, "noise": 1e-9}),
         (w.threshold_view, {"threshold": 1e-4, "taper": "hann"}),
         (w.wiener_view, {"oracle": True}),
+        (w.tsvd_view, {"sigma": 5.0, "k": 20}),
         (w.regularization_view, {"sigma": 5.0, "lam": 0.1}),
         (w.priors_view, {"method": "TV + quantize", "lam": 10.0}),
     ]
@@ -175,3 +177,19 @@ def test_explorer_redraw_shows_what_a_full_drawing_of_the_figure_shows(monkeypat
         differing = np.mean(np.any(sent != full, axis=-1))
         assert differing < 0.002, f"{view.__name__}: {differing:.2%} of the pixels differ from a full drawing"
         assert not np.array_equal(shown[0], shown[1]), f"{view.__name__}: the move did not change the image"
+
+
+def test_tsvd_view_keeps_k_components_and_equals_tsvd():
+    """The TSVD explorer's filter factors keep exactly k singular values, and its reconstruction
+    is the pseudo-inverse restricted to them, computed independently from numpy's SVD."""
+    n, sigma, k = 64, 2.0, 12
+    figure = dl.widgets.tsvd_view(sigma=sigma, noise=1e-3, k=k, n=n)
+    factors = figure.axes[2].lines[0].get_ydata()  # the filter factors, on the Picard plot's twin axis
+    assert np.sum(factors == 1) == k and np.sum(factors == 0) == factors.size - k
+    x = dl.square_wave(n, 64, 0.5, (0.0, 1.0), delay=16)
+    h = dl.gaussian_kernel(sigma)
+    y = dl.add_noise(dl.convolve(x, h, "full"), std=1e-3, rng=0)
+    U, s, Vt = np.linalg.svd(dl.convolution_matrix(h, n, "full"), full_matrices=False)
+    reference = Vt[:k].T @ ((U[:, :k].T @ y) / s[:k])
+    np.testing.assert_allclose(figure.axes[1].lines[1].get_ydata(), reference, atol=1e-8)
+    plt.close("all")
