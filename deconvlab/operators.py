@@ -258,7 +258,10 @@ def spectral_filter(y, h, filter_of, mode="full"):
         raise TypeError(f"filter_of must be a function H -> W; got {type(filter_of).__name__}")
     y_c, h_c, n = circular_embedding(y, h, mode)
     n_fft = y_c.size
-    W = filter_of(scipy.fft.rfft(h_c, n_fft))
+    H = scipy.fft.rfft(h_c, n_fft)
+    W = np.asarray(filter_of(H))
+    if W.shape != H.shape or W.dtype.kind not in "iufc":  # inf/NaN allowed: a naive inverse may divide by 0
+        raise ValueError(f"filter_of must return one number for each of the {H.size} rfft bins; got shape {W.shape}")
     return scipy.fft.irfft(W * scipy.fft.rfft(y_c), n_fft)[:n]
 
 

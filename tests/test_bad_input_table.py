@@ -37,6 +37,7 @@ COUNT = {**COUNT0, "zero": 0}
 MODE = {"unknown": "wrap", "None": None, "int": 1, "upper case": "FULL"}
 FLAG = {"string": "no", "int": 1, "None": None}
 METHOD = {"unknown": "magic", "None": None, "int": 1}
+CODE = {"too short": "123", "letters": "abcdefghijkl", "None": None, "int": 400638133393, "spaces": "4006 8133393 "}
 
 
 def without(kind, *names):
@@ -107,6 +108,46 @@ SPECS = {
     dl.recoverable_bandwidth: (
         {"sigma": 2.0, "snr_db": 40.0, "fs": 1.0},
         {"sigma": POSITIVE, "snr_db": POSITIVE, "fs": POSITIVE},
+    ),
+    dl.wiener_filter_factors: (
+        {"H": np.fft.rfft(H, 8), "nsr": 0.01},
+        {"H": without(SIGNAL, "scalar", "complex", "bool array"), "nsr": without(NONNEGATIVE, "inf", "array")},
+    ),
+    dl.spectral_filter: (
+        {"y": FULL, "h": H, "filter_of": np.conj, "mode": "full"},
+        {"y": SIGNAL, "h": KERNEL, "filter_of": {"string": "1/H", "None": None, "int": 1}, "mode": MODE},
+    ),
+    dl.ean13_check_digit: ({"code": "400638133393"}, {"code": CODE}),
+    dl.ean13_modules: ({"code": "400638133393"}, {"code": {**CODE, "wrong check digit": "4006381333932"}}),
+    dl.ean13_scanline: (
+        {"code": "400638133393", "samples_per_module": 2, "quiet_modules": 3},
+        {"code": CODE, "samples_per_module": COUNT, "quiet_modules": COUNT0},
+    ),
+    dl.barcode_scanline: (
+        {
+            "code": "400638133393",
+            "samples_per_module": 3.5,
+            "blur": 0.5,
+            "motion": 0.5,
+            "tilt": 0.1,
+            "gain": 2.0,
+            "offset": 0.1,
+            "noise": 0.01,
+            "quiet_modules": 5,
+            "phase": 0.25,
+        },
+        {
+            "code": CODE,
+            "samples_per_module": {**POSITIVE, "below one": 0.5},
+            "blur": NONNEGATIVE,
+            "motion": NONNEGATIVE,
+            "tilt": {**NUMBER, "one": 1.0},
+            "gain": POSITIVE,
+            "offset": NUMBER,
+            "noise": NONNEGATIVE,
+            "quiet_modules": COUNT0,
+            "phase": {**NONNEGATIVE, "one": 1.0},
+        },
     ),
     dl.jump_errors: (
         {"found": [10, 20], "true": [11, 30], "tolerance": 3},
@@ -238,6 +279,13 @@ def finite(result):
     return bool(np.all(np.isfinite(values)))
 
 
+def test_every_public_function_is_in_the_table():
+    import inspect
+
+    public = {name for name in dir(dl) if not name.startswith("_") and inspect.isfunction(getattr(dl, name))}
+    assert public - {function.__name__ for function in SPECS} == set(), "public functions missing from SPECS"
+
+
 def test_every_valid_call_works():
     for function, (valid, _) in SPECS.items():
         assert finite(function(**valid)), f"{function.__name__}({valid}) is not finite"
@@ -278,6 +326,8 @@ def test_bad_input_names_the_argument_or_is_documented(function, valid, argument
         (lambda: dl.add_noise(Y, std=0.1, snr_db=20), "std"),
         (lambda: dl.add_noise(Y), "std"),
         (lambda: dl.spectral_filter(FULL, H, "1/H"), "filter_of"),
+        (lambda: dl.spectral_filter(FULL, H, lambda spectrum: spectrum[:-1]), "filter_of"),
+        (lambda: dl.spectral_filter(FULL, H, lambda spectrum: spectrum.astype(str)), "filter_of"),
     ],
 )
 def test_mismatched_arguments_are_named(call, argument):

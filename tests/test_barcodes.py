@@ -57,3 +57,41 @@ def test_a_mild_blur_is_still_read_and_a_wrong_check_digit_is_refused():
 def test_bad_codes_are_refused(bad):
     with pytest.raises(ValueError, match="code"):
         barcodes.ean13_modules(bad)
+
+
+def test_measured_scanline_without_blur_is_the_clean_one_scaled():
+    """Whole samples per module, no blur: the clean scanline, times gain, plus offset; fractional
+    module widths keep the light area exact (each sample integrates the pattern over its width)."""
+    clean = barcodes.ean13_scanline("400638133393", 4, quiet_modules=15)
+    measured = dl.barcode_scanline("400638133393", samples_per_module=4, gain=2.0, offset=0.5)
+    np.testing.assert_allclose(measured, 0.5 + 2.0 * clean, atol=1e-12)
+    modules = barcodes.ean13_modules("400638133393")
+    light_modules = 30 + np.sum(1 - modules)
+    for spm in (2.5, 3.3, 4.75):
+        line = dl.barcode_scanline("400638133393", samples_per_module=spm)
+        covered = 125 * spm  # the pattern's length in samples; the last sample may overhang
+        assert np.sum(line) == pytest.approx(light_modules * spm + (line.size - covered), abs=1e-9), spm
+
+
+def test_measured_scanline_blur_tilt_and_noise_follow_their_definitions():
+    base = dict(samples_per_module=4.0, blur=0.8, quiet_modules=15)
+    flat = dl.barcode_scanline("400638133393", **base)
+    assert flat[:10] == pytest.approx(1.0) and flat.min() > 0.0 and flat.max() <= 1.0 + 1e-12
+    tilted = dl.barcode_scanline("400638133393", tilt=0.1, **base)
+    u = np.linspace(-1, 1, flat.size)
+    np.testing.assert_allclose(tilted, (1 + 0.1 * u) * flat, atol=1e-12)
+    noisy = dl.barcode_scanline("400638133393", noise=0.02, gain=3.0, rng=1, **base)
+    assert np.std(noisy - 3.0 * flat) == pytest.approx(0.06, rel=0.1)
+    moved = dl.barcode_scanline("400638133393", motion=1.0, **base)
+    assert np.sum(moved) == pytest.approx(np.sum(flat), rel=1e-3)  # a blur keeps the light area
+    assert np.max(np.abs(moved - flat)) > 0.01
+
+
+def test_zxing_reads_mildly_blurred_measured_scanlines_and_not_heavily_blurred_ones():
+    """The reader alone: at 4 samples a module and 2 % noise it reads a blur of 0.3 module widths and
+    nothing at 1.0 (the capstone's starting point; benchmarks/run.py maps the whole range)."""
+    code = "400638133393"
+    full = code + str(barcodes.ean13_check_digit(code))
+    mild = dl.barcode_scanline(code, blur=0.3, noise=0.02, rng=3)
+    heavy = dl.barcode_scanline(code, blur=1.0, noise=0.02, rng=3)
+    assert read(mild) == full and read(heavy) is None
