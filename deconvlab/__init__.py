@@ -3,7 +3,7 @@
 Notebooks write ``import deconvlab as dl``; everything they need is here.
 """
 
-from .barcodes import barcode_scanline, ean13_check_digit, ean13_modules, ean13_scanline
+from .barcodes import barcode_scanline, decode_ean13, ean13_check_digit, ean13_modules, ean13_scanline
 from .estimation import estimate_noise_std
 from .inverse import gaussian_cutoff, ideal_lowpass, inverse_filter, kept_bandwidth
 from .levels import estimate_levels, jumps_of, piecewise_constant_fit, piecewise_refit, quantize

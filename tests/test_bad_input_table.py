@@ -149,6 +149,10 @@ SPECS = {
             "phase": {**NONNEGATIVE, "one": 1.0},
         },
     ),
+    dl.decode_ean13: (
+        {"y": dl.barcode_scanline("400638133393", blur=0.6, noise=0.02, rng=0), "return_info": False},
+        {"y": SIGNAL, "return_info": FLAG},
+    ),
     dl.jump_errors: (
         {"found": [10, 20], "true": [11, 30], "tolerance": 3},
         {

@@ -95,3 +95,43 @@ def test_zxing_reads_mildly_blurred_measured_scanlines_and_not_heavily_blurred_o
     mild = dl.barcode_scanline(code, blur=0.3, noise=0.02, rng=3)
     heavy = dl.barcode_scanline(code, blur=1.0, noise=0.02, rng=3)
     assert read(mild) == full and read(heavy) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "options"),
+    [
+        ("590123412345", {"samples_per_module": 3.0, "blur": 1.0}),
+        ("978020137962", {"samples_per_module": 4.0, "blur": 1.2, "gain": 1.6, "offset": 0.3, "tilt": 0.1}),
+        ("001234567890", {"samples_per_module": 4.6, "blur": 0.8, "motion": 0.3, "tilt": -0.1}),
+    ],
+)
+def test_decode_ean13_reads_blind_what_the_reader_alone_cannot(code, options):
+    """Blur, module width, position, gain, offset, tilt and noise unknown to the decoder; zxing-cpp
+    alone reads none of these scanlines."""
+    y = dl.barcode_scanline(code, noise=0.02, rng=7, **options)
+    full = code + str(barcodes.ean13_check_digit(code))
+    assert read(y) is None, "the reader alone should fail here"
+    decoded, info = dl.decode_ean13(y, return_info=True)
+    assert decoded == full, info
+    assert abs(info["blur"] - options["blur"]) < 0.15 + options.get("motion", 0.0), info
+    assert abs(info["width"] - options["samples_per_module"]) < 0.02 * options["samples_per_module"], info
+
+
+def test_decode_ean13_refuses_rather_than_misreads():
+    """Noise alone, and a blur far beyond what the search handles: None, never a wrong code."""
+    for seed in range(3):
+        assert dl.decode_ean13(np.random.default_rng(seed).normal(1.0, 0.02, 500)) is None
+    code = "400638133393"
+    answer = dl.decode_ean13(dl.barcode_scanline(code, blur=4.0, noise=0.02, rng=1))
+    assert answer in (None, code + str(barcodes.ean13_check_digit(code)))
+
+
+def test_decode_ean13_bad_input():
+    with pytest.raises(ValueError, match="y has 100 samples"):
+        dl.decode_ean13(np.ones(100))
+    with pytest.raises(ValueError, match="constant"):
+        dl.decode_ean13(np.ones(500))
+    with pytest.raises(ValueError, match="y"):
+        dl.decode_ean13(np.full(500, np.nan))
+    with pytest.raises((ValueError, TypeError), match="y"):
+        dl.decode_ean13(np.ones((2, 300)))

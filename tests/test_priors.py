@@ -240,3 +240,13 @@ def test_admm_reaches_the_kkt_point_and_reports_its_objective(mode):
     np.testing.assert_allclose(info["objective"][-1], dl.tv_objective(x, y, h, lam, mode), rtol=1e-3)
     assert {"iterations", "primal_residual", "dual_residual", "final_objective"} <= set(info)
     assert info["final_objective"] == pytest.approx(dl.tv_objective(x, y, h, lam, mode), rel=1e-12)
+
+
+def test_active_set_reports_what_it_did():
+    """The active-set solver's info: method, convergence, the number of jumps it kept (those of the
+    returned x), its iterations, and its final objective (tv_objective of the returned x)."""
+    _, h, y = small_problem("full")
+    x, info = dl.tv(y, h, 0.1, method="active-set", return_info=True)
+    assert info["method"] == "active-set" and info["converged"] and info["iterations"] >= 1
+    assert info["jumps"] == np.count_nonzero(np.abs(np.diff(x)) > 1e-9 * np.abs(x).max())
+    assert info["final_objective"] == pytest.approx(dl.tv_objective(x, y, h, 0.1, "full"), rel=1e-12)
