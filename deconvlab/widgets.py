@@ -473,6 +473,24 @@ def _svd_problem(sigma, noise, n, seed):
     return x, h, y, _svd_of(sigma, n)
 
 
+def _svd_explorer(view, **method_control):
+    """``interact`` for an SVD view: σ and noise sliders, the method's own control, n = 256, seed 0."""
+    import ipywidgets as widgets
+
+    return widgets.interact(
+        _show(view),
+        sigma=widgets.FloatSlider(
+            value=3.0, min=0.5, max=8.0, step=0.1, description="σ (samples)", style=LABEL_STYLE, continuous_update=False
+        ),
+        noise=widgets.FloatLogSlider(
+            value=1e-3, base=10, min=-10, max=-0.5, description=NOISE_LABEL, style=LABEL_STYLE, continuous_update=False
+        ),
+        **method_control,
+        n=widgets.fixed(256),
+        seed=widgets.fixed(0),
+    )
+
+
 def tsvd_view(sigma=3.0, noise=1e-3, k=40, n=256, seed=0, fig=None):
     """Truncated SVD on a square wave (n samples, period 64) blurred by a unit-gain Gaussian of
     ``sigma`` samples (mode ``full``) with white noise of std ``noise`` (the wave jumps by 1).
@@ -532,18 +550,8 @@ def tsvd_explorer():
     """
     import ipywidgets as widgets
 
-    return widgets.interact(
-        _show(tsvd_view),
-        sigma=widgets.FloatSlider(
-            value=3.0, min=0.5, max=8.0, step=0.1, description="σ (samples)", style=LABEL_STYLE, continuous_update=False
-        ),
-        noise=widgets.FloatLogSlider(
-            value=1e-3, base=10, min=-10, max=-0.5, description=NOISE_LABEL, style=LABEL_STYLE, continuous_update=False
-        ),
-        k=widgets.IntSlider(value=40, min=1, max=256, description="k kept", style=LABEL_STYLE, continuous_update=False),
-        n=widgets.fixed(256),
-        seed=widgets.fixed(0),
-    )
+    k = widgets.IntSlider(value=40, min=1, max=256, description="k kept", style=LABEL_STYLE, continuous_update=False)
+    return _svd_explorer(tsvd_view, k=k)
 
 
 def regularization_view(sigma=3.0, noise=1e-3, lam=1e-2, n=256, seed=0, fig=None):
@@ -608,20 +616,10 @@ def regularization_explorer():
     """
     import ipywidgets as widgets
 
-    return widgets.interact(
-        _show(regularization_view),
-        sigma=widgets.FloatSlider(
-            value=3.0, min=0.5, max=8.0, step=0.1, description="σ (samples)", style=LABEL_STYLE, continuous_update=False
-        ),
-        noise=widgets.FloatLogSlider(
-            value=1e-3, base=10, min=-10, max=-0.5, description=NOISE_LABEL, style=LABEL_STYLE, continuous_update=False
-        ),
-        lam=widgets.FloatLogSlider(
-            value=1e-2, base=10, min=-8, max=0, description="λ", style=LABEL_STYLE, continuous_update=False
-        ),
-        n=widgets.fixed(256),
-        seed=widgets.fixed(0),
+    lam = widgets.FloatLogSlider(
+        value=1e-2, base=10, min=-8, max=0, description="λ", style=LABEL_STYLE, continuous_update=False
     )
+    return _svd_explorer(regularization_view, lam=lam)
 
 
 def priors_view(method="TV", lam=3.0, noise=1e-2, seed=0, fig=None):
