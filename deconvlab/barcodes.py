@@ -363,11 +363,17 @@ def _beam_search(y, B, levels, u, fill, beam):
     return [(float(c), "".join(map(str, code))) for c, code in zip(cost[valid], codes[valid])]
 
 
+def _paper_level(y, u, samples=20):
+    """The light level ``c0 + c1 u`` of the paper, fitted to the first and last ``samples`` samples
+    (the quiet zones)."""
+    ends = np.r_[np.arange(samples), np.arange(y.size - samples, y.size)]
+    return np.linalg.lstsq(np.column_stack([np.ones(ends.size), u[ends]]), y[ends], rcond=None)[0]
+
+
 def _decode_at(y, u, start, width, sigma, depths=(0.7, 1.0), iterations=2, beam=1000):
     """Best (code, residual energy) for a given geometry and blur; light level, tilt and depth fitted."""
     B = _module_basis(y.size, start, width, sigma)
-    ends = np.r_[np.arange(20), np.arange(y.size - 20, y.size)]  # the quiet zones: light paper
-    c0, c1 = np.linalg.lstsq(np.column_stack([np.ones(ends.size), u[ends]]), y[ends], rcond=None)[0]
+    c0, c1 = _paper_level(y, u)
     darkest = max(float(np.max(c0 + c1 * u - y)), 1e-12)
     best = (None, np.inf)
     for depth in depths:
@@ -390,8 +396,7 @@ def _first_geometry(y, u, sigma_modules=(0.5, 1.5)):
     """Start and module width from where the darkness exceeds 30 % of its maximum, refined by a
     local search on a ridge fit of the modules (guards and quiet zones known), for a narrow and a
     wide blur."""
-    ends = np.r_[np.arange(20), np.arange(y.size - 20, y.size)]
-    c0, c1 = np.linalg.lstsq(np.column_stack([np.ones(ends.size), u[ends]]), y[ends], rcond=None)[0]
+    c0, c1 = _paper_level(y, u)
     darkness = c0 + c1 * u - y
     above = np.flatnonzero(darkness > 0.3 * darkness.max())
     first, last = above[0], above[-1] + 1
