@@ -21,7 +21,7 @@ PERTURB_DIR := $(abspath build/perturbed-ipython)
 # make test-seeds: every notebook's Checks must hold for these seeds too (the stored outputs use seed 0).
 SEEDS ?= 1,2,3
 
-.PHONY: help venv lab test unit-tests notebooks test-perturbed test-seeds test-browser bench mutation clean
+.PHONY: help venv lab test unit-tests notebooks test-perturbed test-seeds test-browser bench bench-barcodes mutation clean
 
 help:
 	@echo "make lab          set up .venv and open JupyterLab on notebooks/"
@@ -31,6 +31,7 @@ help:
 	@echo "make notebooks    re-execute every notebooks/NN_*.md and write its .ipynb"
 	@echo "make test-browser open every notebook in JupyterLab in Chromium, run it, move each explorer"
 	@echo "make bench        speed and quality benchmarks (not part of make test)"
+	@echo "make bench-barcodes  bar-code decode rates for notebook 08 (about 40 min; writes benchmarks/results/)"
 	@echo "make mutation     mutation testing of the computing modules with mutmut (about 30 min; not part of make test)"
 
 $(STAMP): pyproject.toml
@@ -76,6 +77,12 @@ test-browser: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Notebook 08 plots what this writes (benchmarks/results/barcode_*.csv); the decoder's timing runs first, alone.
+bench-barcodes: $(STAMP)
+	$(BIN)/python benchmarks/barcodes.py timing
+	$(BIN)/python benchmarks/barcodes.py methods & methods=$$!; \
+	$(BIN)/python benchmarks/barcodes.py decoder; decoder=$$?; wait $$methods && test $$decoder -eq 0
 
 clean:
 	rm -rf $(VENV) build *.egg-info

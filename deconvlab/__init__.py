@@ -3,8 +3,17 @@
 Notebooks write ``import deconvlab as dl``; everything they need is here.
 """
 
-from .barcodes import barcode_scanline, decode_ean13, ean13_check_digit, ean13_modules, ean13_scanline
-from .estimation import estimate_noise_std
+from .barcodes import (
+    barcode_scanline,
+    binarize_scanline,
+    decode_ean13,
+    ean13_check_digit,
+    ean13_modules,
+    ean13_scanline,
+    read_ean13,
+    restore_barcode,
+)
+from .estimation import estimate_blur, estimate_blur_from_edge, estimate_noise_std
 from .inverse import gaussian_cutoff, ideal_lowpass, inverse_filter, kept_bandwidth
 from .levels import estimate_levels, jumps_of, piecewise_constant_fit, piecewise_refit, quantize
 from .metrics import above, below, jump_errors, magnitude_db, overshoot, power_of_ten, rise_samples, rmse, snr_db

@@ -16,6 +16,8 @@ __all__ = [
     "plot_reconstruction",
     "plot_picard",
     "plot_regularization_explorer",
+    "plot_barcode_explorer",
+    "plot_decode_rates",
     "FIGURE_WIDTH",
 ]
 
@@ -506,4 +508,114 @@ def plot_regularization_explorer(picard_data, factors, t, truth, estimate, title
     axes[1].grid(True, alpha=0.3)
     axes[1].legend(loc="upper right", fontsize="small")
     fig.suptitle(title)
+    return fig
+
+
+def plot_barcode_explorer(y, rows, title, fig=None):
+    """A measured scanline above the bar codes made from it, each drawn as a picture and labelled
+    with what a reader returned.
+
+    Parameters
+    ----------
+    y : array
+        The measured scanline (light = high).
+    rows : dict
+        Label -> (0/1 scanline of ``len(y)`` samples, 1 = light; the reader's answer or None).
+    title : str
+        The figure's title.
+    fig : matplotlib.figure.Figure, optional
+        A figure this function made before, to update in place (an explorer's redraw).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = plot_barcode_explorer(np.ones(10), {"clean": (np.ones(10), "123")}, "a title")
+    >>> fig.axes[1].texts[0].get_text()
+    'clean: reads 123'
+    """
+    samples = np.arange(y.size)
+    picture = np.array([row for row, _ in rows.values()])
+    labels = [f"{label}: reads {answer}" if answer else f"{label}: no reading" for label, (_, answer) in rows.items()]
+    if fig is not None:
+        top, bottom = fig.axes
+        top.lines[0].set_data(samples, y)
+        _autoscale_keeping_limits(top)
+        bottom.images[0].set_data(picture)
+        for text, label in zip(bottom.texts, labels):
+            text.set_text(label)
+        fig.texts[0].set_text(title)
+        return fig
+    fig, (top, bottom) = plt.subplots(
+        2, 1, figsize=(FIGURE_WIDTH, 4.6), sharex=True, layout="constrained", height_ratios=[1.2, 1.0]
+    )
+    top.plot(samples, y, color="tab:blue", linewidth=1)
+    top.set_ylabel("measured light")
+    top.grid(True, alpha=0.3)
+    bottom.imshow(
+        picture,
+        aspect="auto",
+        cmap="gray",
+        vmin=0,
+        vmax=1,
+        interpolation="nearest",
+        extent=(-0.5, y.size - 0.5, len(rows) - 0.5, -0.5),
+    )
+    bottom.set_yticks([])
+    for row, label in enumerate(labels):  # beside the picture, so no bar is hidden
+        bottom.text(1.01, row, label, va="center", fontsize="small", transform=bottom.get_yaxis_transform())
+    bottom.set_xlabel("sample")
+    fig.suptitle(title, fontsize="medium")
+    return fig
+
+
+def plot_decode_rates(blurs, rates, title=None):
+    """Share of codes read against the blur, one line with error bars per method.
+
+    Parameters
+    ----------
+    blurs : array
+        Blur widths (module widths), the x axis.
+    rates : dict
+        Label -> (read fraction, lower error, upper error, style dict), arrays like ``blurs``.
+    title : str, optional
+        The axis title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = plot_decode_rates([0.5, 1.0], {"a": (np.array([1.0, 0.5]), np.zeros(2), np.zeros(2), {})})
+    >>> fig.axes[0].get_ylabel()
+    'codes read (%)'
+    """
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4.4), layout="constrained")
+    for label, (rate, lower, upper, style) in rates.items():
+        ax.errorbar(
+            blurs,
+            100 * rate,
+            yerr=100 * np.vstack([lower, upper]),
+            label=label,
+            capsize=2,
+            **{"marker": "o", "markersize": 3, **style},
+        )
+    ax.axhline(95, color="gray", linewidth=0.8, linestyle=":")
+    ax.set_xscale("log")
+    ax.set_xticks(blurs, [f"{b:g}" for b in blurs])
+    ax.minorticks_off()
+    ax.set_xlabel("Gaussian blur σ (module widths, log scale)")
+    ax.set_ylabel("codes read (%)")
+    ax.set_ylim(-3, 103)
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
+    if title:
+        ax.set_title(title)
     return fig

@@ -150,8 +150,8 @@ SPECS = {
         },
     ),
     dl.decode_ean13: (
-        {"y": dl.barcode_scanline("400638133393", blur=0.6, noise=0.02, rng=0), "return_info": False},
-        {"y": SIGNAL, "return_info": FLAG},
+        {"y": dl.barcode_scanline("400638133393", blur=0.6, noise=0.02, rng=0), "blur": None, "return_info": False},
+        {"y": SIGNAL, "blur": without(POSITIVE, "None"), "return_info": FLAG},
     ),
     dl.jump_errors: (
         {"found": [10, 20], "true": [11, 30], "tolerance": 3},
@@ -160,6 +160,43 @@ SPECS = {
             "true": without(SIGNAL, "empty", "scalar"),
             "tolerance": COUNT0,
         },
+    ),
+    dl.estimate_blur_from_edge: (
+        {"y": dl.convolve(np.repeat([0.0, 1.0, 0.0], 60), dl.gaussian_kernel(3.0), "same"), "return_info": False},
+        {"y": without(SIGNAL, "scalar"), "return_info": FLAG},
+    ),
+    dl.estimate_blur: (
+        {
+            "y": dl.convolve(np.repeat([0.0, 1.0, 0.0, 1.0], 100), dl.gaussian_kernel(3.0), "same"),
+            "sigmas": [2.0, 3.0, 4.0],
+            "mode": "same",
+            "noise_std": 0.01,
+            "return_info": False,
+        },
+        {
+            "y": SIGNAL,
+            "sigmas": without(SIGNAL, "scalar"),
+            "mode": MODE,
+            "noise_std": without(NONNEGATIVE, "None"),
+            "return_info": FLAG,
+        },
+    ),
+    dl.restore_barcode: (
+        {"y": dl.barcode_scanline("400638133393", blur=0.6, noise=0.02, rng=0)},
+        {"y": SIGNAL},
+    ),
+    dl.binarize_scanline: (
+        {
+            "y": dl.barcode_scanline("400638133393", blur=0.6, noise=0.02, rng=0),
+            "blur": 2.4,
+            "method": "wiener",
+            "lam": None,
+        },
+        {"y": SIGNAL, "blur": POSITIVE, "method": METHOD, "lam": without(POSITIVE, "None")},
+    ),
+    dl.read_ean13: (
+        {"scanline": dl.ean13_scanline("400638133393", 3), "rows": 10},
+        {"scanline": SIGNAL, "rows": COUNT},
     ),
     dl.estimate_noise_std: (
         {"y": np.random.default_rng(0).standard_normal(200), "method": "spectrum", "band": 0.5},

@@ -30,7 +30,8 @@ def test_code_tables_have_the_standards_structure():
 
 
 def read(scanline, rows=30):
-    """zxing-cpp's reading of a 1-D scanline (1 = light), as a grey image of identical rows."""
+    """zxing-cpp's reading of a 1-D scanline (1 = light), as a grey image of identical rows (written
+    here directly against zxing-cpp, independently of dl.read_ean13)."""
     image = np.tile(np.clip(np.rint(255 * scanline), 0, 255).astype(np.uint8), (rows, 1))
     results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.EAN13)
     return results[0].text if results else None
@@ -114,6 +115,7 @@ def test_decode_ean13_reads_blind_what_the_reader_alone_cannot(code, options):
     decoded, info = dl.decode_ean13(y, return_info=True)
     assert decoded == full, info
     assert abs(info["blur"] - options["blur"]) < 0.15 + options.get("motion", 0.0), info
+    assert info["code"] == full and info["residual_ratio"] < 1.5 and info["margin"] >= 15, info
     assert abs(info["width"] - options["samples_per_module"]) < 0.02 * options["samples_per_module"], info
 
 
@@ -135,3 +137,99 @@ def test_decode_ean13_bad_input():
         dl.decode_ean13(np.full(500, np.nan))
     with pytest.raises((ValueError, TypeError), match="y"):
         dl.decode_ean13(np.ones((2, 300)))
+
+
+def full_code(code):
+    return code + str(barcodes.ean13_check_digit(code))
+
+
+def test_read_ean13_agrees_with_zxing_and_scales_the_light_level():
+    """dl.read_ean13 is zxing-cpp on a grey image; a scanline at any light level (its maximum made
+    white) reads the same; blank paper and a black line read nothing."""
+    line = barcodes.ean13_scanline("590123412345", 3)
+    assert dl.read_ean13(line) == read(line) == "5901234123457"
+    assert dl.read_ean13(0.2 + 0.5 * line) == "5901234123457"
+    assert dl.read_ean13(np.ones(300)) is None and dl.read_ean13(np.zeros(300)) is None
+
+
+def test_the_beam_search_cost_is_the_least_squares_misfit_with_the_depth_fitted():
+    """Its incremental cost for every code it returns equals ||d||^2 - (b.m)^2 / (m.G m), computed
+    directly, which is the least-squares misfit min over depth of ||d - depth P m||^2."""
+    y = dl.barcode_scanline("400638133393", blur=1.5, noise=0.02, rng=2, tilt=0.1)
+    fit = barcodes._Fit(y)
+    basis = barcodes._module_basis(y.size, 60.0, 4.0, 6.0)
+    profile = fit.profile[:, None] * basis
+    fill = barcodes._relaxed_modules(-fit.darkness, 0.9 * profile)
+    found = barcodes._beam_search(fit.darkness, profile, fill, 200)
+    assert len(found) > 5 and found[0][1] == "4006381333931"
+    for cost, code in found[:20]:
+        column = profile @ dl.ean13_modules(code)
+        depth = (column @ fit.darkness) / (column @ column)
+        direct = float(np.sum((fit.darkness - depth * column) ** 2))
+        assert cost == pytest.approx(direct, rel=1e-9), code
+    assert [cost for cost, _ in found] == sorted(cost for cost, _ in found)
+
+
+def test_module_basis_is_the_blurred_module_indicator():
+    """Columns sum to the module width (light is conserved) and, for a tiny blur, each sample's row
+    is the share of the sample covered by each module (an exact area)."""
+    basis = barcodes._module_basis(400, 17.25, 3.5, 1e-6)
+    inner = basis[30:300]
+    np.testing.assert_allclose(inner.sum(axis=1), 1.0, atol=1e-6)
+    blurred = barcodes._module_basis(600, 100.0, 4.0, 5.0)
+    np.testing.assert_allclose(blurred.sum(axis=0), 4.0, rtol=1e-9)
+
+
+def test_decode_ean13_told_the_blur_reads_and_reports_it():
+    code = "978020137962"
+    y = dl.barcode_scanline(code, samples_per_module=4.0, blur=1.5, noise=0.02, gain=0.8, offset=0.2, rng=4)
+    decoded, info = dl.decode_ean13(y, blur=6.0, return_info=True)
+    assert decoded == full_code(code)
+    assert info["blur"] * info["width"] == pytest.approx(6.0)
+    assert np.std(y - info["fitted"]) == pytest.approx(0.02 * 0.8, rel=0.15)
+    assert info["residual_ratio"] < 1.5 and info["contrast"] > 5 and info["margin"] > 15
+
+
+@pytest.mark.parametrize(
+    ("code", "blur", "spm"), [("400638133393", 1.0, 4.0), ("590123412345", 2.0, 3.0), ("001234567890", 2.5, 5.0)]
+)
+def test_restore_barcode_gives_a_scanline_the_reader_reads(code, blur, spm):
+    """Blind restoration to a clean 0/1 scanline of the same length, read by zxing-cpp; the reader
+    alone reads nothing here."""
+    y = dl.barcode_scanline(code, samples_per_module=spm, blur=blur, noise=0.02, gain=1.2, offset=0.1, tilt=0.05, rng=5)
+    restored = dl.restore_barcode(y)
+    assert restored.shape == y.shape and set(np.unique(restored)) == {0.0, 1.0}
+    assert read(y / y.max()) is None
+    assert read(restored) == full_code(code)
+    truth = dl.barcode_scanline(code, samples_per_module=spm) > 0.5
+    assert np.mean(restored != truth) < 0.02  # edges within a sample of the truth
+
+
+def test_restore_barcode_returns_blank_paper_when_no_symbol_fits():
+    y = np.random.default_rng(3).normal(1.0, 0.02, 500)
+    assert np.all(dl.restore_barcode(y) == 1.0)
+
+
+def test_binarize_scanline_with_the_true_blur_reads_a_moderate_blur_and_is_exact_without_noise():
+    """Wiener (or TV) on the light-normalised scanline, thresholded: at 0.5 module widths of blur
+    (where zxing-cpp alone fails) the reader reads it; without noise the samples are the symbol's."""
+    code = "400638133393"
+    clean = dl.barcode_scanline(code, blur=0.5) > 0.5
+    noisy = dl.barcode_scanline(code, blur=0.5, noise=0.02, gain=1.4, offset=0.2, rng=0)
+    for method in ("wiener", "tv"):
+        assert read(dl.binarize_scanline(noisy, 2.0, method=method)) == full_code(code), method
+    exact = dl.binarize_scanline(dl.barcode_scanline(code, blur=0.5), 2.0)
+    assert np.mean(exact != barcodes.ean13_scanline(code, 4, quiet_modules=15)) < 0.01
+    assert read(noisy / noisy.max()) is None and clean.any()
+
+
+@pytest.mark.parametrize("function", [dl.restore_barcode, lambda y: dl.binarize_scanline(y, 2.0)])
+def test_barcode_restorations_bad_input(function):
+    with pytest.raises(ValueError, match="y has 100 samples"):
+        function(np.ones(100))
+    with pytest.raises(ValueError, match="constant"):
+        function(np.ones(500))
+    with pytest.raises(ValueError, match="y"):
+        function(np.full(500, np.nan))
+    with pytest.raises((ValueError, TypeError), match="y"):
+        function(np.ones((2, 300)))

@@ -24,7 +24,8 @@ def test_environment_yml_lists_the_runtime_and_lab_dependencies_of_pyproject():
     requirements = pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["lab"]
     wanted = {_name(r): r.replace(" ", "") for r in requirements}
     conda = [d for d in environment["dependencies"] if isinstance(d, str)]
-    listed = {_name(d): d.replace(" ", "") for d in conda if _name(d) not in ("python", "pip")}
+    pip = [d for entry in environment["dependencies"] if isinstance(entry, dict) for d in entry.get("pip", [])]
+    listed = {_name(d): d.replace(" ", "") for d in conda + pip if _name(d) not in ("python", "pip")}
     assert listed == wanted
 
 
@@ -106,7 +107,8 @@ def test_runtime_dependencies_are_what_the_package_imports():
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 imported.add(node.module.split(".")[0])
     third_party = {name.lower() for name in imported if name not in __import__("sys").stdlib_module_names}
-    assert third_party == {name.lower() for name in runtime}
+    distribution_of = {"zxingcpp": "zxing-cpp", "ipython": "ipython"}  # import name -> PyPI name
+    assert {distribution_of.get(name, name) for name in third_party} == {name.lower() for name in runtime}
 
 
 def test_every_solver_has_one_signature_shape():

@@ -1,0 +1,168 @@
+"""The capstone's decode-rate tables (not part of `make test`): `make bench-barcodes`.
+
+Blurred EAN-13 scanlines (dl.barcode_scanline, 2 % noise, unknown gain and offset), the same codes
+and noise draws for every method, judged by an independent reader (zxing-cpp): a method counts as
+reading a code when it returns the right 13 digits; a wrong code is a misread, counted apart.
+
+    python benchmarks/barcodes.py methods    # every method at 4 samples a module -> results/barcode_methods.csv
+    python benchmarks/barcodes.py decoder    # dl.decode_ean13 blind, 3/4/5 samples a module, exact model
+                                             # and not -> results/barcode_decoder.csv
+    python benchmarks/barcodes.py timing     # median seconds a scanline, blind (run it alone: target <= 1 s)
+
+Each writes one CSV row per (setting, blur, method): codes, read, misread, median seconds.
+"""
+
+import csv
+import pathlib
+import sys
+import time
+
+import numpy as np
+
+import deconvlab as dl
+
+RESULTS = pathlib.Path(__file__).parent / "results"
+NOISE = 0.02
+#: Candidate blur widths (samples) for the blind linear restorations' estimate_blur.
+BLIND_SIGMAS = np.geomspace(0.8, 16.0, 12)
+
+
+def zxing_read(scanline, rows=30):
+    """zxing-cpp's reading of a 1-D scanline (1 = light) as a grey image of identical rows, or None."""
+    import zxingcpp
+
+    top = max(float(np.max(scanline)), 1e-12)
+    image = np.tile(np.clip(np.rint(255 * scanline / top), 0, 255).astype(np.uint8), (rows, 1))
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.EAN13)
+    found = [result.text for result in results if result.valid and result.text]
+    return found[0] if found else None
+
+
+def test_codes(count, seed=0):
+    """``count`` random 12-digit codes and their 13-digit answers."""
+    rng = np.random.default_rng(seed)
+    digits = ["".join(map(str, rng.integers(0, 10, 12))) for _ in range(count)]
+    return digits, [d + str(dl.ean13_check_digit(d)) for d in digits]
+
+
+def scanline(code, i, spm, blur, inexact):
+    """The i-th test scanline: gain in [0.7, 1.5], offset in [0, 0.3] (drawn from i), 2 % noise;
+    ``inexact``: a motion blur of 0.3 modules on top and illumination tilted by +-10 %."""
+    rng = np.random.default_rng(1000 + i)
+    gain, offset = rng.uniform(0.7, 1.5), rng.uniform(0.0, 0.3)
+    extra = {"motion": 0.3, "tilt": 0.1 if i % 2 else -0.1} if inexact else {}
+    return dl.barcode_scanline(
+        code, samples_per_module=spm, blur=blur, gain=gain, offset=offset, noise=NOISE, rng=i, **extra
+    )
+
+
+def method_answers(y, spm, blur):
+    """Every method's answer (13 digits or None) and seconds, for one scanline."""
+    sigma = blur * spm
+    answers = {}
+
+    def timed(name, function):
+        started = time.perf_counter()
+        answers[name] = (function(), time.perf_counter() - started)
+
+    timed("reader alone", lambda: zxing_read(y))
+    timed("Wiener, true blur", lambda: zxing_read(dl.binarize_scanline(y, sigma)))
+    timed("TV, true blur", lambda: zxing_read(dl.binarize_scanline(y, sigma, method="tv")))
+    timed("symbology, true blur", lambda: dl.decode_ean13(y, blur=sigma))
+    started = time.perf_counter()
+    estimated = dl.estimate_blur(y, BLIND_SIGMAS)
+    estimate_seconds = time.perf_counter() - started
+    timed("Wiener, blind", lambda: zxing_read(dl.binarize_scanline(y, estimated)))
+    timed("TV, blind", lambda: zxing_read(dl.binarize_scanline(y, estimated, method="tv")))
+    for name in ("Wiener, blind", "TV, blind"):
+        answers[name] = (answers[name][0], answers[name][1] + estimate_seconds)
+    timed("symbology, blind", lambda: dl.decode_ean13(y))
+    return answers
+
+
+def run_methods(count=40, spm=4, blurs=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 3.5)):
+    digits, truth = test_codes(count)
+    rows = []
+    for blur in blurs:
+        tallies = {}
+        for i, (d, t) in enumerate(zip(digits, truth)):
+            for name, (answer, seconds) in method_answers(scanline(d, i, spm, blur, False), spm, blur).items():
+                tally = tallies.setdefault(name, [0, 0, []])
+                tally[0] += answer == t
+                tally[1] += answer is not None and answer != t
+                tally[2].append(seconds)
+        for name, (read, misread, seconds) in tallies.items():
+            rows.append([spm, "exact", blur, name, count, read, misread, f"{np.median(seconds):.3f}"])
+            print(f"σ={blur:4.2f} {name:22s} {read:3d}/{count} read, {misread} misread", flush=True)
+    write(RESULTS / "barcode_methods.csv", rows)
+
+
+def run_decoder(count=40, spms=(3, 4, 5), blurs=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5)):
+    digits, truth = test_codes(count)
+    rows, seconds_all, misreads, scanlines = [], [], 0, 0
+    for inexact in (False, True):
+        for spm in spms:
+            for blur in blurs:
+                read = misread = 0
+                seconds = []
+                for i, (d, t) in enumerate(zip(digits, truth)):
+                    y = scanline(d, i, spm, blur, inexact)
+                    started = time.perf_counter()
+                    answer = dl.decode_ean13(y)
+                    seconds.append(time.perf_counter() - started)
+                    read += answer == t
+                    misread += answer is not None and answer != t
+                label = "mismatch" if inexact else "exact"
+                rows.append([spm, label, blur, "symbology, blind", count, read, misread, f"{np.median(seconds):.3f}"])
+                seconds_all += seconds
+                misreads += misread
+                scanlines += count
+                print(f"{label:8s} spm={spm} σ={blur:3.1f}: {read:3d}/{count} read, {misread} misread", flush=True)
+    write(RESULTS / "barcode_decoder.csv", rows)
+    print(f"{scanlines} scanlines, {misreads} misread; median {np.median(seconds_all):.2f} s a scanline")
+
+
+def run_timing(count=20, spm=4, blurs=(0.5, 1.0, 2.0, 3.0), target_seconds=1.0):
+    """Median seconds of dl.decode_ean13 a scanline, blind, and as a ratio against a reference
+    computed in the same run: one dense least-squares fit of the 95 modules' blurred basis
+    (scipy.linalg.lstsq), the unit of work the decoder repeats."""
+    import scipy.linalg
+
+    digits, _ = test_codes(count)
+    seconds, reference = [], []
+    for blur in blurs:
+        for i, d in enumerate(digits):
+            y = scanline(d, i, spm, blur, True)
+            started = time.perf_counter()
+            dl.decode_ean13(y)
+            seconds.append(time.perf_counter() - started)
+            basis = dl.barcodes._module_basis(y.size, 15 * spm, spm, blur * spm)
+            started = time.perf_counter()
+            scipy.linalg.lstsq(basis, y)
+            reference.append(time.perf_counter() - started)
+    median = float(np.median(seconds))
+    print(
+        f"dl.decode_ean13, blind, {len(seconds)} scanlines of {spm} samples a module (blurs {blurs}): "
+        f"median {median:.2f} s a scanline (target <= {target_seconds} s), "
+        f"{median / float(np.median(reference)):.0f} x one dense least-squares fit"
+    )
+    return median <= target_seconds
+
+
+def write(path, rows):
+    path.parent.mkdir(exist_ok=True)
+    with open(path, "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(
+            ["samples_per_module", "model", "blur_modules", "method", "codes", "read", "misread", "median_seconds"]
+        )
+        writer.writerows(rows)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    which = sys.argv[1:] or ["timing", "methods", "decoder"]
+    ok = True
+    for name in which:
+        ok &= {"methods": run_methods, "decoder": run_decoder, "timing": run_timing}[name]() is not False
+    sys.exit(0 if ok else 1)
