@@ -460,6 +460,16 @@ class _Fit:
         return best
 
 
+def _as_scanline(y):
+    """``y`` as a 1-D float array long enough to hold a symbol (2 samples a module) and not constant."""
+    y = as_signal(y, "y")
+    if y.size < 2 * 95:
+        raise ValueError(f"y has {y.size} samples: a symbol of 95 modules needs at least {2 * 95} (2 a module)")
+    if np.ptp(y) <= 1e-12 * max(1.0, float(np.max(np.abs(y)))):
+        raise ValueError("y is constant: there are no bars to read")
+    return y
+
+
 def decode_ean13(y, *, blur=None, return_info=False):
     """Read an EAN-13 symbol from a blurred, noisy scanline, using the symbology as the prior.
 
@@ -511,12 +521,8 @@ def decode_ean13(y, *, blur=None, return_info=False):
     >>> decode_ean13(y)
     '4006381333931'
     """
-    y = as_signal(y, "y")
+    y = _as_scanline(y)
     return_info = as_flag(return_info, "return_info")
-    if y.size < 2 * 95:
-        raise ValueError(f"y has {y.size} samples: a symbol of 95 modules needs at least {2 * 95} (2 a module)")
-    if np.ptp(y) <= 1e-12 * max(1.0, float(np.max(np.abs(y)))):
-        raise ValueError("y is constant: there are no bars to read")
     if blur is not None:
         blur = as_number(blur, "blur", strictly_positive=True)
     noise = estimate_noise_std(y)
@@ -682,16 +688,12 @@ def binarize_scanline(y, blur, *, method="wiener", lam=None):
     from .tv import tv
     from .wiener import wiener
 
-    y = as_signal(y, "y")
+    y = _as_scanline(y)
     blur = as_number(blur, "blur", strictly_positive=True)
     if method not in ("wiener", "tv"):
         raise ValueError(f"method must be 'wiener' or 'tv'; got {method!r}")
     if lam is not None:
         lam = as_number(lam, "lam", strictly_positive=True)
-    if y.size < 2 * 95:
-        raise ValueError(f"y has {y.size} samples: a symbol of 95 modules needs at least {2 * 95} (2 a module)")
-    if np.ptp(y) <= 1e-12 * max(1.0, float(np.max(np.abs(y)))):
-        raise ValueError("y is constant: there are no bars to restore")
     u = np.linspace(-1.0, 1.0, y.size)
     c0, c1 = _paper_level(y, u)
     paper = c0 + c1 * u

@@ -115,6 +115,7 @@ def test_every_view_redraws_in_place_exactly_as_a_fresh_figure():
         (w.tsvd_view, {"sigma": 3.0}, {"sigma": 5.0, "k": 20}),
         (w.regularization_view, {"sigma": 3.0}, {"sigma": 5.0, "lam": 0.1}),
         (w.priors_view, {"lam": 3.0}, {"method": "TV + quantize", "lam": 10.0}),
+        (w.barcode_view, {"blur": 0.5}, {"blur": 1.2, "noise": 0.01, "samples_per_module": 3.0}),
     ]
     for view, first, second in moves:
         figure = view(**first)
@@ -192,4 +193,24 @@ def test_tsvd_view_keeps_k_components_and_equals_tsvd():
     U, s, Vt = np.linalg.svd(dl.convolution_matrix(h, n, "full"), full_matrices=False)
     reference = Vt[:k].T @ ((U[:, :k].T @ y) / s[:k])
     np.testing.assert_allclose(figure.axes[1].lines[1].get_ydata(), reference, atol=1e-8)
+    plt.close("all")
+
+
+def test_barcode_view_shows_what_the_reader_returns_for_each_row():
+    """At 0.5 module widths the Wiener row reads and the raw scanline does not; at 2 module widths
+    only the symbology's blind restoration reads; the pictures are the 0/1 scanlines."""
+    mild = dl.widgets.barcode_view(blur=0.5)
+    labels = [text.get_text() for text in mild.axes[1].texts]
+    assert labels == [
+        "true symbol: reads 4006381333931",
+        "measured: no reading",
+        "Wiener (true blur): reads 4006381333931",
+        "symbology (blind): reads 4006381333931",
+    ]
+    wide = dl.widgets.barcode_view(blur=2.0, fig=mild)
+    labels = [text.get_text() for text in wide.axes[1].texts]
+    assert labels[2] == "Wiener (true blur): no reading" and labels[3] == "symbology (blind): reads 4006381333931"
+    picture = wide.axes[1].images[0].get_array()
+    assert picture.shape == (4, wide.axes[0].lines[0].get_xdata().size)
+    assert set(np.unique(picture[[0, 2, 3]])) == {0.0, 1.0}
     plt.close("all")
