@@ -31,7 +31,7 @@ help:
 	@echo "make notebooks    re-execute every notebooks/NN_*.md and write its .ipynb"
 	@echo "make test-browser open every notebook in JupyterLab in Chromium, run it, move each explorer"
 	@echo "make bench        speed and quality benchmarks (not part of make test)"
-	@echo "make bench-barcodes  bar-code decode rates for notebook 08 (about 40 min; writes benchmarks/results/)"
+	@echo "make bench-barcodes  bar-code decode rates for notebook 08 (about 40 min; writes notebooks/data/)"
 	@echo "make mutation     mutation testing of the computing modules with mutmut (about 30 min; not part of make test)"
 
 $(STAMP): pyproject.toml
@@ -78,7 +78,7 @@ test-browser: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-# Notebook 08 plots what this writes (benchmarks/results/barcode_*.csv); the decoder's timing runs first, alone.
+# Notebook 08 plots what this writes (notebooks/data/barcode_*.csv); the decoder's timing runs first, alone.
 bench-barcodes: $(STAMP)
 	$(BIN)/python benchmarks/barcodes.py timing
 	$(BIN)/python benchmarks/barcodes.py methods & methods=$$!; \

@@ -4,9 +4,9 @@ Blurred EAN-13 scanlines (dl.barcode_scanline, 2 % noise, unknown gain and offse
 and noise draws for every method, judged by an independent reader (zxing-cpp): a method counts as
 reading a code when it returns the right 13 digits; a wrong code is a misread, counted apart.
 
-    python benchmarks/barcodes.py methods    # every method at 4 samples a module -> results/barcode_methods.csv
+    python benchmarks/barcodes.py methods    # every method at 4 samples a module -> notebooks/data/barcode_methods.csv
     python benchmarks/barcodes.py decoder    # dl.decode_ean13 blind, 3/4/5 samples a module, exact model
-                                             # and not -> results/barcode_decoder.csv
+                                             # and not -> notebooks/data/barcode_decoder.csv
     python benchmarks/barcodes.py timing     # median seconds a scanline, blind (run it alone: target <= 1 s)
 
 Each writes one CSV row per (setting, blur, method): codes, read, misread, median seconds.
@@ -21,7 +21,7 @@ import numpy as np
 
 import deconvlab as dl
 
-RESULTS = pathlib.Path(__file__).parent / "results"
+RESULTS = pathlib.Path(__file__).resolve().parent.parent / "notebooks" / "data"  # notebook 08 reads them
 NOISE = 0.02
 #: Candidate blur widths (samples) for the blind linear restorations' estimate_blur.
 BLIND_SIGMAS = np.geomspace(0.8, 16.0, 12)
@@ -63,7 +63,12 @@ def method_answers(y, spm, blur):
 
     def timed(name, function):
         started = time.perf_counter()
-        answers[name] = (function(), time.perf_counter() - started)
+        try:
+            answer = function()
+        except ValueError as error:  # e.g. an estimated blur too wide to restore with: no reading
+            print(f"  {name}: {error}", file=sys.stderr)
+            answer = None
+        answers[name] = (answer, time.perf_counter() - started)
 
     timed("reader alone", lambda: zxing_read(y))
     timed("Wiener, true blur", lambda: zxing_read(dl.binarize_scanline(y, sigma)))
@@ -83,7 +88,7 @@ def method_answers(y, spm, blur):
 def run_methods(count=40, spm=4, blurs=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 3.5)):
     digits, truth = test_codes(count)
     rows = []
-    for blur in blurs:
+    for blur in blurs:  # the table is rewritten after every blur: an interrupted run keeps what it measured
         tallies = {}
         for i, (d, t) in enumerate(zip(digits, truth)):
             for name, (answer, seconds) in method_answers(scanline(d, i, spm, blur, False), spm, blur).items():
@@ -94,7 +99,7 @@ def run_methods(count=40, spm=4, blurs=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 
         for name, (read, misread, seconds) in tallies.items():
             rows.append([spm, "exact", blur, name, count, read, misread, f"{np.median(seconds):.3f}"])
             print(f"σ={blur:4.2f} {name:22s} {read:3d}/{count} read, {misread} misread", flush=True)
-    write(RESULTS / "barcode_methods.csv", rows)
+        write(RESULTS / "barcode_methods.csv", rows)
 
 
 def run_decoder(count=40, spms=(3, 4, 5), blurs=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5)):

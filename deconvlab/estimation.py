@@ -208,7 +208,7 @@ def _two_level_fit(y, inside, jumps, signs, sigma, fit_sigma):
 
     def jacobian(params):
         _, b, positions, width = unpack(params)
-        z = (t[:, None] - positions[None, :]) / width
+        z = np.clip((t[:, None] - positions[None, :]) / width, -40.0, 40.0)  # the density is 0 beyond
         density = signs * np.exp(-0.5 * z**2) / np.sqrt(2 * np.pi)
         columns = [np.ones(t.size), _blurred_steps(t, positions, signs, width), -b * density / width]
         if fit_sigma:
@@ -233,7 +233,8 @@ def estimate_blur(y, sigmas, *, mode="same", noise_std=None, return_info=False):
     the jumps ``t_k`` (signs ``s_k`` alternating) first found in the Wiener restoration
     ``wiener(y, g_sigma, nsr, mode)`` quantized to two levels (k-means), ``nsr = noise_std^2 /
     var(y)``, then moved continuously. ``RSS`` is computed for every candidate; the best one is
-    then refined with ``sigma`` free in the same least squares. The fit counts the samples at least
+    then refined with ``sigma`` free in the same least squares (kept only if it stays within the
+    candidates' range; otherwise the best candidate is returned). The fit counts the samples at least
     ``4 max(sigmas)`` from either end (what lies beyond the ends is unknown). Needs a two-level
     signal whose plateaus are wider than the blur.
 
@@ -299,6 +300,10 @@ def estimate_blur(y, sigmas, *, mode="same", noise_std=None, return_info=False):
     if not np.isfinite(rss[best]):
         raise ValueError("y shows no jump at any of sigmas: nothing to measure the blur on")
     _, jumps, signs = fits[best]
-    _, jumps, sigma = _two_level_fit(y, inside, jumps, signs, float(sigmas[best]), fit_sigma=True)
+    _, refined_jumps, sigma = _two_level_fit(y, inside, jumps, signs, float(sigmas[best]), fit_sigma=True)
+    if sigmas.min() <= sigma <= sigmas.max():  # a refinement that leaves the candidates' range is not trusted
+        jumps = refined_jumps
+    else:
+        sigma = float(sigmas[best])
     info = {"sigmas": sigmas, "rss": rss, "jumps": jumps}
     return (sigma, info) if return_info else sigma
