@@ -470,6 +470,23 @@ def _as_scanline(y):
     return y
 
 
+def _blind_attempts(fit):
+    """Every (residual energy, code, start, width, sigma, margin) the blind search ends on: chains
+    from the best blurs of a scan at the first geometry, then from the best geometry moved by 0.6
+    module either way and with its blur 10 % narrower and wider."""
+    start, width = _symbol_extent(fit.darkness)
+    scanned = sorted(
+        (fit.search(start, width, factor * width, beam=SCAN_BEAM)[:2] + (factor * width,) for factor in BLUR_GRID),
+        key=lambda attempt: attempt[1],
+    )
+    attempts = [fit.chain(start, width, sigma, code) for code, _, sigma in scanned[:CHAINS] if code is not None]
+    if not attempts:
+        return [(np.inf, None, start, width, width, 0.0)]
+    _, _, start, width, sigma, _ = min(attempts, key=lambda attempt: attempt[0])
+    attempts += [fit.chain(start + shift * width, width, sigma) for shift in (-0.6, 0.6)]
+    return attempts + [fit.chain(start, width, factor * sigma) for factor in (0.9, 1.1)]
+
+
 def decode_ean13(y, *, blur=None, return_info=False):
     """Read an EAN-13 symbol from a blurred, noisy scanline, using the symbology as the prior.
 
@@ -503,7 +520,8 @@ def decode_ean13(y, *, blur=None, return_info=False):
     y : array
         The scanline (light = high), with a quiet zone of at least 5 modules at each end.
     blur : float, optional
-        The Gaussian blur's standard deviation in samples, when it is known (then not fitted).
+        The Gaussian blur's standard deviation in samples, when it is known: every code the blind
+        search finds is then refitted with the blur held at this value, and judged by that fit.
     return_info : bool
         Also return a dict: ``code`` (the best candidate, accepted or not), ``residual_ratio``
         (residual energy / the noise's), ``contrast`` (bar depth / ``sigma_hat``), ``margin`` (the
@@ -526,19 +544,15 @@ def decode_ean13(y, *, blur=None, return_info=False):
     if blur is not None:
         blur = as_number(blur, "blur", strictly_positive=True)
     noise = estimate_noise_std(y)
+    attempts = _blind_attempts(_Fit(y))
     fit = _Fit(y, blur)
-    start, width = _symbol_extent(fit.darkness)
-    sigmas = [factor * width for factor in BLUR_GRID] if blur is None else [blur]
-    scanned = sorted(
-        (fit.search(start, width, sigma, beam=SCAN_BEAM)[:2] + (sigma,) for sigma in sigmas),
-        key=lambda attempt: attempt[1],
-    )
-    attempts = [fit.chain(start, width, sigma, code) for code, _, sigma in scanned[:CHAINS] if code is not None]
-    best = min(attempts, key=lambda attempt: attempt[0], default=(np.inf, None, start, width, width, 0.0))
-    _, _, start, width, sigma, _ = best  # and from the best geometry moved: half a module either way,
-    attempts += [fit.chain(start + shift * width, width, sigma) for shift in (-0.6, 0.6)]  # a blur 10 % off
-    if blur is None:
-        attempts += [fit.chain(start, width, factor * sigma) for factor in (0.9, 1.1)]
+    if blur is not None:  # every code the blind search found, refitted with the blur held at its value
+        for _, code, start, width, _, _ in attempts[:]:
+            if code is not None:
+                start, width, _, _ = fit.refine(code, start, width, blur)
+                new_code, rss, margin = fit.search(start, width, blur, code=code)
+                attempts.append((rss, new_code, start, width, blur, margin))
+        attempts = [attempt for attempt in attempts if attempt[4] == blur]
     best = min(attempts, key=lambda attempt: attempt[0])
     rivals = [attempt[0] - best[0] for attempt in attempts if attempt[1] != best[1]]
     best = best[:5] + (min([best[5]] + rivals),)  # the margin over the runner-up, wherever it was found
