@@ -607,7 +607,7 @@ def plot_decode_rates(blurs, rates, title=None):
             capsize=2,
             **{"marker": "o", "markersize": 3, **style},
         )
-    ax.axhline(95, color="gray", linewidth=0.8, linestyle=":")
+    ax.axhline(95, color="gray", linewidth=0.8, linestyle=":", label="95 %")
     ax.set_xscale("log")
     ax.set_xticks(blurs, [f"{b:g}" for b in blurs])
     ax.minorticks_off()
