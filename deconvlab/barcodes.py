@@ -391,6 +391,8 @@ def _symbol_extent(darkness):
 
     guess = [float(np.mean(darkness[int(first) : int(last)])), first, last, (last - first) / 95]
     _, a, b, _ = scipy.optimize.least_squares(misfit, guess).x
+    if not (np.isfinite(a) and np.isfinite(b) and 0.7 < (b - a) / (last - first) < 1.3):
+        a, b = first, last  # the box fit went astray (a very uneven symbol): keep the threshold's guess
     return a, (b - a) / 95
 
 
@@ -448,7 +450,7 @@ class _Fit:
             rss = np.inf
         best = (rss, code, start, width, sigma, margin)
         for _ in range(rounds):
-            if code is None:
+            if code is None or width < 1.0:  # under a sample a module: the refinement went astray
                 break
             start, width, sigma, _ = self.refine(code, start, width, sigma)
             new_code, rss, margin = self.search(start, width, sigma, code=code)

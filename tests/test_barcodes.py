@@ -233,3 +233,20 @@ def test_barcode_restorations_bad_input(function):
         function(np.full(500, np.nan))
     with pytest.raises((ValueError, TypeError), match="y"):
         function(np.ones((2, 300)))
+
+
+def test_a_first_guess_gone_astray_falls_back_to_the_threshold_extent(monkeypatch):
+    """The blurred-box fit behind the first geometry can wander (seen at 5 % noise and 3 module
+    widths of blur: a negative width, which then crashed the refinement). Its result is kept only
+    if the extent stays within 30 % of the threshold's; otherwise the threshold's extent is used."""
+    import types
+
+    y = dl.barcode_scanline("400638133393", blur=1.0, noise=0.02, rng=1)
+    fit = barcodes._Fit(y)
+    above = np.flatnonzero(fit.darkness > 0.3 * fit.darkness.max())
+    first, last = float(above[0]), float(above[-1] + 1)
+    start, width = barcodes._symbol_extent(fit.darkness)
+    assert abs(start - 60) < 4 and abs(width - 4) < 0.2  # the fit itself: near the truth
+    astray = types.SimpleNamespace(x=np.array([1.0, 300.0, 100.0, 2.0]))  # b < a: a negative width
+    monkeypatch.setattr("scipy.optimize.least_squares", lambda *args, **kwargs: astray)
+    assert barcodes._symbol_extent(fit.darkness) == (first, (last - first) / 95)
