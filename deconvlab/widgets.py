@@ -761,7 +761,7 @@ def barcode_view(blur=1.5, noise=0.02, samples_per_module=4.0, seed=0, fig=None)
 
 
 def barcode_explorer():
-    """Blur, noise and module-width sliders on an EAN-13 scanline, with what the reader returns
+    """Blur, noise and module-width (samples) sliders on an EAN-13 scanline, with what the reader returns
     (notebook 08). Each move decodes the scanline blind (about half a second).
 
     Returns
@@ -775,7 +775,7 @@ def barcode_explorer():
     >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
     ...     explorer = barcode_explorer()
     >>> [control.description for control in explorer.widget.children[:-1]]
-    ['σ (modules)', 'noise / light', 'samples a module']
+    ['σ (modules)', 'noise / light', 'module width']
     """
     import ipywidgets as widgets
 
@@ -798,7 +798,7 @@ def barcode_explorer():
             min=2.0,
             max=6.0,
             step=0.1,
-            description="samples a module",
+            description="module width",
             style=LABEL_STYLE,
             continuous_update=False,
         ),
