@@ -8,6 +8,8 @@ reading a code when it returns the right 13 digits; a wrong code is a misread, c
     python benchmarks/barcodes.py decoder    # dl.decode_ean13 blind, 3/4/5 samples a module, exact model
                                              # and not -> notebooks/data/barcode_decoder.csv
     python benchmarks/barcodes.py timing     # median seconds a scanline, blind (run it alone: target <= 1 s)
+    python benchmarks/barcodes.py borderline # 200 other codes at 3 samples a module, 3 module widths
+                                             # (blind and told the blur; printed, about 25 min)
 
 Each writes one CSV row per (setting, blur, method): codes, read, misread, median seconds.
 """
@@ -102,29 +104,69 @@ def run_methods(count=40, spm=4, blurs=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 
         write(RESULTS / "barcode_methods.csv", rows)
 
 
-def run_decoder(count=40, spms=(3, 4, 5), blurs=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5)):
+def decoder_point(inexact, spm, blur, count=40):
+    """One point of the decoder's grid: (reads, misreads, seconds of each scanline)."""
     digits, truth = test_codes(count)
-    rows, seconds_all, misreads, scanlines = [], [], 0, 0
-    for inexact in (False, True):
-        for spm in spms:
-            for blur in blurs:
-                read = misread = 0
-                seconds = []
-                for i, (d, t) in enumerate(zip(digits, truth)):
-                    y = scanline(d, i, spm, blur, inexact)
-                    started = time.perf_counter()
-                    answer = dl.decode_ean13(y)
-                    seconds.append(time.perf_counter() - started)
-                    read += answer == t
-                    misread += answer is not None and answer != t
-                label = "mismatch" if inexact else "exact"
-                rows.append([spm, label, blur, "symbology, blind", count, read, misread, f"{np.median(seconds):.3f}"])
-                seconds_all += seconds
-                misreads += misread
-                scanlines += count
-                print(f"{label:8s} spm={spm} σ={blur:3.1f}: {read:3d}/{count} read, {misread} misread", flush=True)
+    read = misread = 0
+    seconds = []
+    for i, (d, t) in enumerate(zip(digits, truth)):
+        y = scanline(d, i, spm, blur, inexact)
+        started = time.perf_counter()
+        answer = dl.decode_ean13(y)
+        seconds.append(time.perf_counter() - started)
+        read += answer == t
+        misread += answer is not None and answer != t
+    return read, misread, seconds
+
+
+def run_decoder(count=40, spms=(3, 4, 5), blurs=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5), workers=1):
+    """The grid, its points shared among ``workers`` processes (``make bench-barcodes`` runs the
+    methods table beside it, so one here keeps a process a core)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    points = [(inexact, spm, blur) for inexact in (False, True) for spm in spms for blur in blurs]
+    rows, seconds_all, misreads = [], [], 0
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(decoder_point, *zip(*points), [count] * len(points))
+        for (inexact, spm, blur), (read, misread, seconds) in zip(points, results):
+            label = "mismatch" if inexact else "exact"
+            rows.append([spm, label, blur, "symbology, blind", count, read, misread, f"{np.median(seconds):.3f}"])
+            seconds_all += seconds
+            misreads += misread
+            print(f"{label:8s} spm={spm} σ={blur:3.1f}: {read:3d}/{count} read, {misread} misread", flush=True)
     write(RESULTS / "barcode_decoder.csv", rows)
-    print(f"{scanlines} scanlines, {misreads} misread; median {np.median(seconds_all):.2f} s a scanline")
+    print(f"{len(seconds_all)} scanlines, {misreads} misread; median {np.median(seconds_all):.2f} s a scanline")
+
+
+def run_borderline(count=200, spm=3, blur=3.0):
+    """The grid's one point under 95 % (3 samples a module, 3 module widths), measured on more codes:
+    the decode rate blind and told the blur, with a 95 % Wilson interval, and the misreads."""
+    digits, truth = test_codes(count, seed=1)
+    for inexact in (False, True):
+        for told in (False, True):
+            read = misread = 0
+            for i, (d, t) in enumerate(zip(digits, truth)):
+                y = scanline(d, 100 + i, spm, blur, inexact)
+                answer = dl.decode_ean13(y, blur=blur * spm if told else None)
+                read += answer == t
+                misread += answer is not None and answer != t
+            low, high = wilson_interval(read, count)
+            model = "mismatch" if inexact else "exact"
+            setting = f"{model:8s} spm={spm} σ={blur}, {'told the blur' if told else 'blind'}"
+            print(
+                f"{setting:40s}: "
+                f"{read}/{count} read ({100 * read / count:.1f} %, 95 % interval {100 * low:.1f}–{100 * high:.1f} %), "
+                f"{misread} misread",
+                flush=True,
+            )
+
+
+def wilson_interval(successes, trials, z=1.96):
+    """The Wilson score interval of a binomial proportion."""
+    p = successes / trials
+    centre = (p + z**2 / (2 * trials)) / (1 + z**2 / trials)
+    half = z * np.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / (1 + z**2 / trials)
+    return centre - half, centre + half
 
 
 def run_timing(count=20, spm=4, blurs=(0.5, 1.0, 2.0, 3.0), target_seconds=1.0):
@@ -169,5 +211,6 @@ if __name__ == "__main__":
     which = sys.argv[1:] or ["timing", "methods", "decoder"]
     ok = True
     for name in which:
-        ok &= {"methods": run_methods, "decoder": run_decoder, "timing": run_timing}[name]() is not False
+        runs = {"methods": run_methods, "decoder": run_decoder, "timing": run_timing, "borderline": run_borderline}
+        ok &= runs[name]() is not False
     sys.exit(0 if ok else 1)

@@ -157,6 +157,20 @@ def _module_pattern(code, samples_per_module, quiet_modules, phase):
     return (area(edges[1:]) - area(edges[:-1])) * samples_per_module
 
 
+def _motion_kernel(length):
+    """A centred box blur ``length`` samples long (any length > 0) for a signal of sample averages:
+    ``k_m = (1/L) integral of tri(x) from m - L/2 to m + L/2``, ``tri`` the unit triangle (1 - |x|
+    on [-1, 1]). It is what a piecewise-constant signal convolved with the box and averaged over
+    each sample gives, so a box shorter than a sample still blurs and none shifts the signal."""
+
+    def tri_integral(x):  # integral of tri from -1 to x
+        x = np.clip(x, -1.0, 1.0)
+        return np.where(x < 0, (x + 1) ** 2 / 2, 1 - (1 - x) ** 2 / 2)
+
+    offsets = np.arange(-int(np.ceil(length / 2)) - 1, int(np.ceil(length / 2)) + 2)
+    return (tri_integral(offsets + length / 2) - tri_integral(offsets - length / 2)) / length
+
+
 def barcode_scanline(
     code,
     *,
@@ -235,10 +249,7 @@ def barcode_scanline(
     if blur > 0:
         kernel = gaussian_kernel(blur * samples_per_module)
     if motion > 0:
-        length = motion * samples_per_module
-        whole = int(np.floor(length))
-        box = np.r_[np.ones(whole), length - whole] if length > whole else np.ones(whole)
-        kernel = np.convolve(kernel, box / box.sum())
+        kernel = np.convolve(kernel, _motion_kernel(motion * samples_per_module))
     pad = kernel.size  # the quiet zones continue as light paper beyond the line
     padded = np.r_[np.ones(pad), line, np.ones(pad)]
     blurred = convolve(padded, kernel, "same")[pad:-pad] if kernel.size > 1 else line
@@ -282,11 +293,19 @@ MIN_CONTRAST = 5.0
 MIN_MARGIN = 15.0
 #: Dark modules of a typical symbol (33 to 58 over all codes; 47 is the median).
 TYPICAL_BAR_MODULES = 47
+#: The ridge of the relaxed fit that refines the first guess of the geometry (per sample of module
+#: width, in units of the darkness's maximum squared).
+RELAXED_RIDGE = 1e-3
 #: Blur widths (module widths) tried on the first guess of the geometry, and the beam width used there.
 BLUR_GRID = (0.5, 0.8, 1.2, 1.6, 2.0, 2.5, 3.0, 3.5)
 SCAN_BEAM = 300
 #: How many of the best blur widths of that scan are followed up.
 CHAINS = 3
+#: Relative changes of the module width (about the symbol's centre) that the search also starts from.
+STRETCHES = (-0.008, 0.008)
+#: How many two-digit neighbours of the best code are refitted (rivals, or a better code), and how often.
+POLISH_KEEP = 4
+POLISH_ROUNDS = 3
 
 
 def _module_basis(n, start, width, sigma):
@@ -368,6 +387,41 @@ def _beam_search(darkness, P, fill, beam):
     return [(float(c), "".join(map(str, code))) for c, code in zip(cost[valid][order], codes[valid][order])]
 
 
+_WEIGHTS = np.array([1, 3] * 6 + [1])  # the check sum's weights: sum(w * digits) % 10 == 0
+_PARITY_G = np.array([[side == "G" for side in pattern] for pattern in PARITY])
+
+
+def _modules_of(codes):
+    """The 95 modules of each row of ``codes`` (an (N, 13) array of digits): :func:`ean13_modules`
+    for many codes at once, without checks."""
+    codes = np.asarray(codes, int)
+    modules = np.tile(_GUARD_BARS, (codes.shape[0], 1))
+    uses_g = _PARITY_G[codes[:, 0]]
+    for position, columns in enumerate(_DIGIT_MODULES):
+        digit = codes[:, 1 + position]
+        if position < 6:
+            modules[:, columns] = np.where(uses_g[:, position : position + 1], _G[digit], _L[digit])
+        else:
+            modules[:, columns] = _R[digit]
+    return modules
+
+
+def _neighbours(code):
+    """Every valid code that differs from ``code`` in exactly two of its 13 digits (one changed digit
+    always breaks the check sum; for a change ``e`` at position ``i`` one change ``f`` at position
+    ``j`` restores it: ``w_i e + w_j f = 0 (mod 10)``), as a (702, 13) array of digits."""
+    digits = np.array([int(c) for c in code])
+    first, second = np.triu_indices(13, k=1)
+    first, second, change = np.repeat(first, 9), np.repeat(second, 9), np.tile(np.arange(1, 10), first.size)
+    inverse_weight = np.where(_WEIGHTS[second] == 3, 7, 1)  # 3 * 7 = 21 = 1 (mod 10)
+    other_change = (-_WEIGHTS[first] * change * inverse_weight) % 10
+    codes = np.tile(digits, (first.size, 1))
+    rows = np.arange(first.size)
+    codes[rows, first] = (codes[rows, first] + change) % 10
+    codes[rows, second] = (codes[rows, second] + other_change) % 10
+    return codes
+
+
 def _paper_level(y, u, samples=20):
     """The light level ``c0 + c1 u`` of the paper, fitted to the first and last ``samples`` samples
     (the quiet zones)."""
@@ -407,6 +461,31 @@ class _Fit:
         self.darkness = c0 + c1 * self.u - y
         self.profile = 1.0 + (c1 / c0 if c0 > 0 else 0.0) * self.u  # the illumination, relative
 
+    def relaxed_geometry(self, start, width):
+        """Start, width and blur at which the guards (known modules) and the other 84 modules, each
+        free to take any value, explain the darkness best: least squares over (start, width, sigma)
+        of ``||darkness - d P g - P_free v||^2 + r ||v||^2`` with the depth ``d`` and the free
+        modules' darkness ``v`` solved linearly inside (``g`` the guard bars, ``r = RELAXED_RIDGE
+        width max(darkness)^2``). The guards next to the quiet zones pin the symbol's ends, where a
+        blurred box fitted to the darkness is pulled by the bars' uneven density. Returns the first
+        guess unchanged (and a blur of 1.5 modules) when the fit goes astray."""
+        import scipy.optimize
+
+        free = np.flatnonzero(~_GUARD_KNOWN)
+        ridge = np.sqrt(RELAXED_RIDGE * width) * max(float(np.max(self.darkness)), 1e-12) * np.eye(free.size + 1)[1:]
+        target = np.r_[self.darkness, np.zeros(free.size)]
+
+        def residual(params):
+            P = self.profile[:, None] * _module_basis(self.y.size, params[0], params[1], abs(params[2]))
+            design = np.vstack([np.column_stack([P @ _GUARD_BARS, P[:, free]]), ridge])
+            return target - design @ np.linalg.lstsq(design, target, rcond=None)[0]
+
+        guess = [start, width, 1.5 * width]
+        new_start, new_width, sigma = scipy.optimize.least_squares(residual, guess, x_scale=[1.0, 0.01 * width, 1.0]).x
+        if not (np.isfinite(new_start) and 0.8 < new_width / width < 1.25):
+            return start, width, 1.5 * width
+        return new_start, new_width, abs(sigma)
+
     def search(self, start, width, sigma, code=None, beam=1000):
         """Best valid code for this geometry (``code``: the fill for modules not chosen yet; else
         the relaxed modules at the depth the darkness's area suggests), with its residual energy
@@ -439,6 +518,24 @@ class _Fit:
         params = scipy.optimize.least_squares(residual, params, x_scale=[1.0, 0.01 * width, 1.0][: len(params)]).x
         r = residual(params)
         return params[0], params[1], abs(params[2]) if self.sigma is None else self.sigma, float(r @ r)
+
+    def polish(self, code, start, width, sigma, keep=POLISH_KEEP):
+        """The ``keep`` two-digit neighbours of ``code`` that fit best at this geometry (depth fitted
+        as in the beam search), each with its geometry refined: a list of (residual energy, code,
+        start, width, sigma, margin unknown = inf). They are the rivals the beam search misses when
+        the geometry it searched at suits ``code`` better than the neighbour."""
+        P = self.profile[:, None] * _module_basis(self.y.size, start, width, sigma)
+        b, gram = P.T @ self.darkness, P.T @ P
+        neighbours = _neighbours(code)
+        modules = _modules_of(neighbours)
+        a, q = modules @ b, np.einsum("ij,jk,ik->i", modules, gram, modules)
+        fit_gain = np.where(a > 0, a**2 / q, 0.0)
+        found = []
+        for row in np.argsort(-fit_gain, kind="stable")[:keep]:
+            neighbour = "".join(map(str, neighbours[row]))
+            new_start, new_width, new_sigma, rss = self.refine(neighbour, start, width, sigma)
+            found.append((rss, neighbour, new_start, new_width, new_sigma, np.inf))
+        return found
 
     def chain(self, start, width, sigma, code=None, rounds=4):
         """Alternate: refine the geometry for the code, search again there; stop when the code stays.
@@ -475,8 +572,9 @@ def _as_scanline(y):
 def _blind_attempts(fit):
     """Every (residual energy, code, start, width, sigma, margin) the blind search ends on: chains
     from the best blurs of a scan at the first geometry, then from the best geometry moved by 0.6
-    module either way and with its blur 10 % narrower and wider."""
-    start, width = _symbol_extent(fit.darkness)
+    module either way, stretched by 0.8 % either way about its centre (its ends move by 0.4 module)
+    and with its blur 10 % narrower and wider."""
+    start, width, _ = fit.relaxed_geometry(*_symbol_extent(fit.darkness))
     scanned = sorted(
         (fit.search(start, width, factor * width, beam=SCAN_BEAM)[:2] + (factor * width,) for factor in BLUR_GRID),
         key=lambda attempt: attempt[1],
@@ -486,6 +584,7 @@ def _blind_attempts(fit):
         return [(np.inf, None, start, width, width, 0.0)]
     _, _, start, width, sigma, _ = min(attempts, key=lambda attempt: attempt[0])
     attempts += [fit.chain(start + shift * width, width, sigma) for shift in (-0.6, 0.6)]
+    attempts += [fit.chain(start - 47.5 * stretch * width, (1 + stretch) * width, sigma) for stretch in STRETCHES]
     return attempts + [fit.chain(start, width, factor * sigma) for factor in (0.9, 1.1)]
 
 
@@ -501,14 +600,19 @@ def decode_ean13(y, *, blur=None, return_info=False):
     grid of modules ``width`` samples wide from ``start``, ``k_sigma`` a Gaussian. Every candidate is a
     valid symbol:
 
-    1. a first geometry from a blurred box fitted to the darkness; for each blur of a grid
-       (0.5 ... 3.5 module widths) a beam search over the 12 digits (300 kept) with the depth fitted
-       to every candidate in closed form, the parity patterns and the check digit enforced;
-    2. from the 3 best blurs, from the best geometry moved by 0.6 module either way and with its
-       blur 10 % narrower and wider: refine
-       (start, width, sigma) by least squares for the code, search again there (1000 kept), until
-       the code stays;
-    3. accept the best code only if its residual energy is at most ``ACCEPT_RESIDUAL`` (1.5) times
+    1. a first geometry from a blurred box fitted to the darkness, refined by letting the known
+       guards and 84 freely valued modules explain it (the guards pin the symbol's ends); for each
+       blur of a grid (0.5 ... 3.5 module widths) a beam search over the 12 digits (300 kept) with
+       the depth fitted to every candidate in closed form, the parity patterns and the check digit
+       enforced;
+    2. from the 3 best blurs, and from the best geometry moved by 0.6 module either way, stretched
+       by 0.8 % either way and with its blur 10 % narrower and wider: refine (start, width, sigma)
+       by least squares for the code, search again there (1000 kept), until the code stays;
+    3. score every valid code two digits away from the best (702; one changed digit breaks the
+       check digit) at its geometry and refit the 4 best: a better code (the searches had settled
+       where the geometry suits a neighbour), or the closest rivals, which the margin must beat;
+       repeated from a better code, up to 3 times;
+    4. accept the best code only if its residual energy is at most ``ACCEPT_RESIDUAL`` (1.5) times
        the noise's ``n sigma_hat^2`` (``sigma_hat`` from :func:`deconvlab.estimate_noise_std`), its
        bars are at least ``MIN_CONTRAST`` (5) ``sigma_hat`` deep (noise alone fits any code with bars
        of depth 0), and every other code found fits worse by at least ``MIN_MARGIN`` (15)
@@ -556,6 +660,14 @@ def decode_ean13(y, *, blur=None, return_info=False):
                 attempts.append((rss, new_code, start, width, blur, margin))
         attempts = [attempt for attempt in attempts if attempt[4] == blur]
     best = min(attempts, key=lambda attempt: attempt[0])
+    for _ in range(POLISH_ROUNDS):  # the best code's neighbours: better codes, or its closest rivals
+        if best[1] is None or best[3] < 1.0:
+            break
+        attempts += fit.polish(*best[1:5])
+        new_best = min(attempts, key=lambda attempt: attempt[0])
+        if new_best[1] == best[1]:
+            break
+        best = new_best
     rivals = [attempt[0] - best[0] for attempt in attempts if attempt[1] != best[1]]
     best = best[:5] + (min([best[5]] + rivals),)  # the margin over the runner-up, wherever it was found
     rss, code, start, width, sigma, margin = best

@@ -88,6 +88,28 @@ def test_measured_scanline_blur_tilt_and_noise_follow_their_definitions():
     assert np.max(np.abs(moved - flat)) > 0.01
 
 
+@pytest.mark.parametrize("motion", [0.3, 0.45, 1.0])
+def test_motion_blur_is_a_centred_box_of_any_length(motion):
+    """Against a direct computation: the clean scanline as a piecewise-constant function (light paper
+    beyond its ends), averaged over a window as long as the motion, then over each sample (midpoint
+    rule, 400 points a sample). At 3 samples a module, 0.3 module is shorter than a sample."""
+    spm, code = 3.0, "400638133393"
+    pattern = dl.barcode_scanline(code, samples_per_module=spm)
+    moved = dl.barcode_scanline(code, samples_per_module=spm, motion=motion)
+    length, pad = motion * spm, 10
+    padded = np.r_[np.ones(pad), pattern, np.ones(pad)]
+    grid = np.arange(padded.size + 1) - pad  # sample j of the line covers [j, j + 1)
+    area = np.r_[0.0, np.cumsum(padded)]  # the integral of the pattern from -pad to each grid point
+    x = np.arange(pattern.size)[:, None] + (np.arange(400) + 0.5) / 400
+
+    def integral(z):
+        return np.interp(z, grid, area)
+
+    reference = np.mean((integral(x + length / 2) - integral(x - length / 2)) / length, axis=1)
+    np.testing.assert_allclose(moved, reference, atol=1e-5)
+    assert np.max(np.abs(moved - pattern)) > 0.05  # it does blur
+
+
 def test_zxing_reads_mildly_blurred_measured_scanlines_and_not_heavily_blurred_ones():
     """The reader alone: at 4 samples a module and 2 % noise it reads a blur of 0.3 module widths and
     nothing at 1.0 (the capstone's starting point; benchmarks/run.py maps the whole range)."""
@@ -168,6 +190,58 @@ def test_the_beam_search_cost_is_the_least_squares_misfit_with_the_depth_fitted(
         direct = float(np.sum((fit.darkness - depth * column) ** 2))
         assert cost == pytest.approx(direct, rel=1e-9), code
     assert [cost for cost, _ in found] == sorted(cost for cost, _ in found)
+
+
+def test_two_digit_neighbours_are_every_valid_code_two_digits_away():
+    """Against brute force: every way to change two of the 13 digits, kept when the check digit
+    holds (no single change can keep it); and their modules are ean13_modules'."""
+    code = "4006381333931"
+    brute = set()
+    for i in range(13):
+        for j in range(i + 1, 13):
+            for a in "0123456789":
+                for b in "0123456789":
+                    other = list(code)
+                    other[i], other[j] = a, b
+                    other = "".join(other)
+                    if a != code[i] and b != code[j] and barcodes.ean13_check_digit(other) == int(other[12]):
+                        brute.add(other)
+    neighbours = barcodes._neighbours(code)
+    found = ["".join(map(str, row)) for row in neighbours]
+    assert len(found) == len(set(found)) == 702 and set(found) == brute
+    modules = barcodes._modules_of(neighbours)
+    for other, row in list(zip(found, modules))[::50]:
+        np.testing.assert_array_equal(row, dl.ean13_modules(other))
+
+
+def test_the_neighbour_polish_finds_the_true_code_from_any_two_digit_neighbour():
+    """3 samples a module, blur 3 module widths: started from a wrong code two digits away from the
+    true one, the polish refits the true code (it fits best), and the other neighbours it refits fit
+    worse by more than the noise explains."""
+    code = "557548244846"
+    full = full_code(code)
+    y = dl.barcode_scanline(code, samples_per_module=3, blur=3.0, gain=0.84, offset=0.27, noise=0.02, rng=206)
+    fit = barcodes._Fit(y)
+    start, width, sigma, rss = fit.refine(full, 45.0, 3.0, 9.0)
+    noise = dl.estimate_noise_std(y)
+    for row in barcodes._neighbours(full)[::100]:
+        wrong = "".join(map(str, row))
+        found = sorted(fit.polish(wrong, start, width, sigma))
+        assert found[0][1] == full and found[0][0] == pytest.approx(rss, rel=1e-6), (wrong, found[0])
+        assert all(other[0] - rss > 4 * noise**2 for other in found[1:]), (wrong, found)
+
+
+def test_the_guards_pin_the_symbols_ends_where_a_box_fit_misses_them():
+    """Blur 3.5 module widths at 3 samples a module, bars sparse at the right end: a blurred box
+    fitted to the darkness puts the symbol's right end modules too early; the relaxed fit (guards
+    known, other modules free) puts both ends within a module of the truth (start 45, end 330)."""
+    y = dl.barcode_scanline("755373382276", samples_per_module=3, blur=3.5, gain=0.76, offset=0.24, noise=0.02, rng=7)
+    fit = barcodes._Fit(y)
+    box_start, box_width = barcodes._symbol_extent(fit.darkness)
+    start, width, sigma = fit.relaxed_geometry(box_start, box_width)
+    assert abs(box_start + 95 * box_width - 330) > 3 * 3, (box_start, box_width)
+    assert abs(start - 45) < 3 and abs(start + 95 * width - 330) < 3, (start, width)
+    assert 0.5 * 10.5 < sigma < 1.5 * 10.5, sigma
 
 
 def test_module_basis_is_the_blurred_module_indicator():
