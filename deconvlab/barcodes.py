@@ -102,11 +102,7 @@ def ean13_modules(code):
     check = ean13_check_digit(code)
     if len(digits) == 13 and digits[12] != check:
         raise ValueError(f"code {code!r} has check digit {digits[12]}; the first 12 digits give {check}")
-    digits = digits[:12] + [check]
-    parity = PARITY[digits[0]]
-    left = "".join((L_CODES if side == "L" else G_CODES)[d] for side, d in zip(parity, digits[1:7]))
-    right = "".join(R_CODES[d] for d in digits[7:])
-    return np.array([int(c) for c in START + left + CENTRE + right + END])
+    return _modules_of([digits[:12] + [check]])[0].astype(int)
 
 
 def ean13_scanline(code, samples_per_module=4, quiet_modules=QUIET_LEFT):
@@ -268,10 +264,11 @@ _L = np.array([[int(c) for c in code] for code in L_CODES], float)
 _G = np.array([[int(c) for c in code] for code in G_CODES], float)
 _R = np.array([[int(c) for c in code] for code in R_CODES], float)
 _LEFT = np.vstack([_L, _G])  # candidates for a left digit: L0..L9, G0..G9
+_GUARD_POSITIONS = np.r_[0:3, 45:50, 92:95]  # the start, centre and end guards' modules
 _GUARD_BARS = np.zeros(95)
-_GUARD_BARS[[0, 2, 46, 48, 92, 94]] = 1.0  # the bars of the start, centre and end guards
+_GUARD_BARS[_GUARD_POSITIONS] = [int(c) for c in START + CENTRE + END]
 _GUARD_KNOWN = np.zeros(95, bool)
-_GUARD_KNOWN[[0, 1, 2, 45, 46, 47, 48, 49, 92, 93, 94]] = True
+_GUARD_KNOWN[_GUARD_POSITIONS] = True
 #: _VALID_PREFIX[k, bits]: the first k left digits' parities (bit i set = G) start some PARITY pattern.
 _VALID_PREFIX = np.zeros((7, 64), bool)
 #: _FIRST_DIGIT[bits]: the first digit a full parity pattern encodes, -1 if none.
