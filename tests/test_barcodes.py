@@ -231,6 +231,25 @@ def test_the_neighbour_polish_finds_the_true_code_from_any_two_digit_neighbour()
         assert all(other[0] - rss > 4 * noise**2 for other in found[1:]), (wrong, found)
 
 
+@pytest.mark.parametrize(
+    "code, rng, gain, offset", [("844860727688", 5113, 0.97, 0.17), ("330133556887", 5003, 0.86, 0.18)]
+)
+def test_the_margin_is_measured_against_rivals_refitted_at_their_own_geometry(code, rng, gain, offset):
+    """3 samples a module, blur 3.5 module widths: a wrong code (4 and 2 digits off) fits better than
+    the true one, which is only a few noise variances worse once it has its own geometry. The margin
+    must not exceed that (scored only at the best code's geometry, the true code ranked 12th and the
+    margin reported was 13.7 and 14.6), and the reading is refused."""
+    y = dl.barcode_scanline(code, samples_per_module=3, blur=3.5, gain=gain, offset=offset, noise=0.02, rng=rng)
+    answer, info = dl.decode_ean13(y, return_info=True)
+    fit = barcodes._Fit(y)
+    start, width, sigma = info["start"], info["width"], info["blur"] * info["width"]
+    best_rss = fit.refine(info["code"], start, width, sigma)[3]
+    true_rss = min(fit.refine(full_code(code), start + shift * width, width, sigma)[3] for shift in (-0.5, 0.0, 0.5))
+    assert info["code"] != full_code(code) and true_rss > best_rss, "the wrong code should fit better here"
+    assert info["margin"] <= (true_rss - best_rss) / info["noise_std"] ** 2 + 1e-6, (info["margin"], true_rss)
+    assert answer is None
+
+
 def test_the_guards_pin_the_symbols_ends_where_a_box_fit_misses_them():
     """Blur 3.5 module widths at 3 samples a module, bars sparse at the right end: a blurred box
     fitted to the darkness puts the symbol's right end modules too early; the relaxed fit (guards
