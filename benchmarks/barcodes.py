@@ -8,10 +8,13 @@ reading a code when it returns the right 13 digits; a wrong code is a misread, c
     python benchmarks/barcodes.py decoder    # dl.decode_ean13 blind, 3/4/5 samples a module, exact model
                                              # and not -> notebooks/data/barcode_decoder.csv
     python benchmarks/barcodes.py timing     # median seconds a scanline, blind (run it alone: target <= 1 s)
+    python benchmarks/barcodes.py margins    # 300 other codes at 3 samples a module, 3 and 3.5 module
+                                             # widths: each best candidate's margin and whether it is the
+                                             # true code -> notebooks/data/barcode_margins.csv (about 20 min)
     python benchmarks/barcodes.py borderline # 200 other codes at 3 samples a module, 3 module widths
                                              # (blind and told the blur; printed, about 25 min)
 
-Each writes one CSV row per (setting, blur, method): codes, read, misread, median seconds.
+methods, decoder: one CSV row per (setting, blur, method): codes, read, misread, median seconds.
 """
 
 import csv
@@ -161,6 +164,69 @@ def run_borderline(count=200, spm=3, blur=3.0):
             )
 
 
+def margin_row(index, digits, truth, spm, blur, inexact):
+    """One scanline of the margins table: the decoder's best candidate, accepted or not."""
+    y = scanline(digits, index, spm, blur, inexact)
+    answer, info = dl.decode_ean13(y, return_info=True)
+    fits = info["residual_ratio"] <= dl.barcodes.ACCEPT_RESIDUAL and info["contrast"] >= dl.barcodes.MIN_CONTRAST
+    model = "mismatch" if inexact else "exact"
+    return [
+        spm,
+        model,
+        blur,
+        index,
+        f"{min(info['margin'], 999.0):.1f}",
+        int(info["code"] == truth),
+        int(fits),
+        int(answer is not None),
+    ]
+
+
+def run_margins(count=300, spm=3, blurs=(3.0, 3.5), workers=2):
+    """How sure a reading must be: at the blurs where near-ties happen, every scanline's best
+    candidate, its margin over the runner-up (in sigma_hat^2), whether it is the true code, whether
+    its fit passes the residual and contrast tests, and whether it was returned. Codes and noise
+    draws apart from the tables' (seed 2, scanlines 5000 on)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    digits, truth = test_codes(count, seed=2)
+    jobs = [
+        (5000 + i, d, t, spm, b, inexact)
+        for b in blurs
+        for inexact in (False, True)
+        for i, (d, t) in enumerate(zip(digits, truth))
+    ]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        rows = list(pool.map(margin_row, *zip(*jobs), chunksize=8))
+    path = RESULTS / "barcode_margins.csv"
+    with open(path, "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(
+            [
+                "samples_per_module",
+                "model",
+                "blur_modules",
+                "scanline",
+                "margin",
+                "best_is_true",
+                "fit_passes",
+                "returned",
+            ]
+        )
+        writer.writerows(rows)
+    for b in blurs:
+        for model in ("exact", "mismatch"):
+            these = [r for r in rows if r[2] == b and r[1] == model]
+            misread = sum(r[7] and not r[5] for r in these)
+            wrong = sorted(float(r[4]) for r in these if not r[5] and r[6])
+            print(
+                f"{model:8s} spm={spm} σ={b}: {sum(r[7] for r in these)}/{len(these)} returned, {misread} misread; "
+                f"margins of wrong best candidates that fit: {wrong}",
+                flush=True,
+            )
+    print(f"wrote {path}")
+
+
 def wilson_interval(successes, trials, z=1.96):
     """The Wilson score interval of a binomial proportion."""
     p = successes / trials
@@ -211,6 +277,12 @@ if __name__ == "__main__":
     which = sys.argv[1:] or ["timing", "methods", "decoder"]
     ok = True
     for name in which:
-        runs = {"methods": run_methods, "decoder": run_decoder, "timing": run_timing, "borderline": run_borderline}
+        runs = {
+            "methods": run_methods,
+            "decoder": run_decoder,
+            "timing": run_timing,
+            "borderline": run_borderline,
+            "margins": run_margins,
+        }
         ok &= runs[name]() is not False
     sys.exit(0 if ok else 1)

@@ -528,18 +528,17 @@ class _Fit:
         cost over those geometries (depth fitted as in the beam search). They are the rivals the
         searches miss when the geometry they searched at suits ``code`` better than the rival (a
         better code, or the closest rivals the margin must beat)."""
-        geometries = [(f, s) for f, s in RIVAL_GEOMETRIES if self.sigma is None or f == 1.0]
+        geometries = [(blur, stretch) for blur, stretch in RIVAL_GEOMETRIES if self.sigma is None or blur == 1.0]
         centre = start + 47.5 * width
         bases = [
             self.profile[:, None]
-            * _module_basis(self.y.size, centre - 47.5 * (1 + s) * width, (1 + s) * width, f * sigma)
-            for f, s in geometries
+            * _module_basis(self.y.size, centre - 47.5 * (1 + stretch) * width, (1 + stretch) * width, blur * sigma)
+            for blur, stretch in geometries
         ]
         fill = ean13_modules(code).astype(float)
-        found = [[[int(c) for c in rival] for _, rival in _beam_search(self.darkness, P, fill, 1000)] for P in bases]
-        candidates = np.unique(
-            np.vstack([_neighbours(code)] + [np.array(f, int).reshape(-1, 13) for f in found]), axis=0
-        )
+        found = [rival for P in bases for _, rival in _beam_search(self.darkness, P, fill, 1000)]
+        found = np.array([[int(c) for c in rival] for rival in found], int).reshape(-1, 13)
+        candidates = np.unique(np.vstack([_neighbours(code), found]), axis=0)
         candidates = candidates[np.any(candidates != np.array([int(c) for c in code]), axis=1)]
         modules = _modules_of(candidates)
         fit_gain = np.zeros(len(candidates))

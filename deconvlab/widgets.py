@@ -762,7 +762,7 @@ def barcode_view(blur=1.5, noise=0.02, samples_per_module=4.0, seed=0, fig=None)
 
 def barcode_explorer():
     """Blur, noise and module-width (samples) sliders on an EAN-13 scanline, with what the reader returns
-    (notebook 08). Each move decodes the scanline blind (about half a second).
+    (notebook 08). Each move decodes the scanline blind (up to a second).
 
     Returns
     -------
