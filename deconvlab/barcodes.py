@@ -300,7 +300,8 @@ SCAN_BEAM = 300
 CHAINS = 3
 #: Relative changes of the module width (about the symbol's centre) that the search also starts from.
 STRETCHES = (-0.008, 0.008)
-#: How many two-digit neighbours of the best code are refitted (rivals, or a better code), and how often.
+#: How many of the best code's rivals (two-digit neighbours and codes found near its geometry) are
+#: refitted (rivals, or a better code), and how often.
 POLISH_KEEP = 6
 POLISH_ROUNDS = 3
 #: Geometries near the best code's at which its rivals are searched for and scored: (blur factor,
