@@ -300,6 +300,8 @@ SCAN_BEAM = 300
 CHAINS = 3
 #: Relative changes of the module width (about the symbol's centre) that the search also starts from.
 STRETCHES = (-0.008, 0.008)
+#: Changes of the blur width the search also starts from, alone and with each stretch.
+BLUR_FACTORS = (1.0, 0.9, 1.1)
 #: How many of the best code's rivals (two-digit neighbours and codes found near its geometry) are
 #: refitted (rivals, or a better code), and how often.
 POLISH_KEEP = 6
@@ -322,6 +324,25 @@ def _module_basis(n, start, width, sigma):
     return below_edge[:, :-1] - below_edge[:, 1:]
 
 
+def _blurred_bars(n, start, width, sigma, modules, derivatives=False):
+    """The bars ``modules`` (95 values) blurred and sampled, ``B @ modules`` of :func:`_module_basis`
+    summed edge by edge: ``sum_k s_k Phi((t - e_k)/s)``, ``e_k = start + j_k width`` the module edges
+    where a bar begins (``s_k = +1``) or ends (``s_k = -1``), ``s^2 = sigma^2 + 1/12``. With
+    ``derivatives``: also its derivatives with respect to ``start``, ``width`` and ``sigma`` (columns),
+    ``-sum_k s_k phi(z_k) (1, j_k, z_k sigma / s) / s``, ``z_k = (t - e_k)/s``."""
+    import scipy.special
+
+    steps = np.diff(np.r_[0.0, modules, 0.0])
+    edges = np.flatnonzero(steps)
+    spread = np.sqrt(sigma**2 + 1.0 / 12.0)
+    z = (np.arange(n)[:, None] + 0.5 - start - width * edges[None, :]) / spread
+    darkened = scipy.special.ndtr(z) @ steps[edges]
+    if not derivatives:
+        return darkened
+    slopes = np.exp(-0.5 * z**2) * (steps[edges] / (spread * np.sqrt(2.0 * np.pi)))
+    return darkened, -np.column_stack([slopes.sum(axis=1), slopes @ edges, (slopes * z).sum(axis=1) * (sigma / spread)])
+
+
 def _fit_levels(y, darkened, u):
     """Least squares ``y ~ c0 + c1 u - (d0 + d1 u) darkened``: light level and depth, both tilted.
     Returns the coefficients and the residual vector."""
@@ -340,6 +361,20 @@ def _relaxed_modules(r0, Bp, ridge=1e-2):
     modules = _GUARD_BARS.copy()
     modules[free] = np.clip(np.linalg.solve(normal, columns.T @ -(r0 + Bp @ _GUARD_BARS) + 0.5 * ridge), 0.0, 1.0)
     return modules
+
+
+def _smallest(values, keep):
+    """The indices of the ``keep`` smallest ``values``, smallest first, ties in index order:
+    ``np.argsort(values, kind="stable")[:keep]``, with a partition (linear time) instead of a sort."""
+    if keep >= values.size:
+        return np.argsort(values, kind="stable")[:keep]
+    if keep <= 0:
+        return np.zeros(0, int)
+    bound = np.partition(values, keep - 1)[keep - 1]
+    below = np.flatnonzero(values < bound)
+    tied = np.flatnonzero(values == bound)[: keep - below.size]
+    chosen = np.r_[below, tied]
+    return chosen[np.argsort(values[chosen], kind="stable")]
 
 
 def _beam_search(darkness, P, fill, beam):
@@ -374,7 +409,7 @@ def _beam_search(darkness, P, fill, beam):
             new_bits = bits[:, None] | ((np.arange(20)[None, :] >= 10).astype(int) << position)
             total = np.where(_VALID_PREFIX[position + 1][new_bits], total, np.inf)
         keep = min(beam, int(np.isfinite(total).sum()))
-        order = np.argsort(total, axis=None, kind="stable")[:keep]
+        order = _smallest(total.ravel(), keep)
         rows, columns = np.unravel_index(order, total.shape)
         a, q = new_a[rows, columns], new_q[rows, columns]
         v = v[rows] + change[columns] @ gram[modules, :]
@@ -506,19 +541,49 @@ class _Fit:
         return found[0][1], float(residual @ residual), margin
 
     def refine(self, code, start, width, sigma):
-        """Start, width and blur that fit ``code`` best (least squares, levels fitted inside)."""
+        """Start, width and blur that fit ``code`` best: least squares over them of the residual
+        after fitting the levels (variable projection), with Kaufman's Jacobian ``(I - Q Q^T) (d0 +
+        d1 u) dD/dtheta`` (``Q`` an orthonormal basis of the levels' design, ``D`` the blurred bars)."""
         import scipy.optimize
 
         modules = ean13_modules(code).astype(float)
+        free_blur = self.sigma is None
+
+        last = {}
+
+        def parts(params):  # the residual and the Jacobian are asked for at the same point: computed once
+            key = tuple(params)
+            if last.get("key") != key:
+                last.update(key=key, value=fitted_parts(params))
+            return last["value"]
+
+        def fitted_parts(params):
+            blur = abs(params[2]) if free_blur else self.sigma
+            darkened, slopes = _blurred_bars(self.y.size, params[0], params[1], blur, modules, derivatives=True)
+            X = np.column_stack([np.ones_like(self.y), self.u, -darkened, -self.u * darkened])
+            Q, R = np.linalg.qr(X)
+            coefficients = np.linalg.lstsq(R, Q.T @ self.y, rcond=None)[0]
+            return X, Q, coefficients, slopes
 
         def residual(params):
-            blur = abs(params[2]) if self.sigma is None else self.sigma
-            return _fit_levels(self.y, _module_basis(self.y.size, params[0], params[1], blur) @ modules, self.u)[1]
+            X, _, coefficients, _ = parts(params)
+            return self.y - X @ coefficients
 
-        params = [start, width, sigma] if self.sigma is None else [start, width]
-        params = scipy.optimize.least_squares(residual, params, x_scale=[1.0, 0.01 * width, 1.0][: len(params)]).x
+        def jacobian(params):
+            _, Q, coefficients, slopes = parts(params)
+            if free_blur:
+                slopes = slopes * np.r_[1.0, 1.0, -1.0 if params[2] < 0 else 1.0]
+            else:
+                slopes = slopes[:, :2]
+            J = (coefficients[2] + coefficients[3] * self.u)[:, None] * slopes
+            return J - Q @ (Q.T @ J)
+
+        params = [start, width, sigma] if free_blur else [start, width]
+        params = scipy.optimize.least_squares(
+            residual, params, jac=jacobian, x_scale=[1.0, 0.01 * width, 1.0][: len(params)]
+        ).x
         r = residual(params)
-        return params[0], params[1], abs(params[2]) if self.sigma is None else self.sigma, float(r @ r)
+        return params[0], params[1], abs(params[2]) if free_blur else self.sigma, float(r @ r)
 
     def polish(self, code, start, width, sigma, keep=POLISH_KEEP):
         """The ``keep`` codes other than ``code`` that fit best near this geometry, each with its
@@ -588,8 +653,8 @@ def _as_scanline(y):
 def _blind_attempts(fit):
     """Every (residual energy, code, start, width, sigma, margin) the blind search ends on: chains
     from the best blurs of a scan at the first geometry, then from the best geometry moved by 0.6
-    module either way, stretched by 0.8 % either way about its centre (its ends move by 0.4 module)
-    and with its blur 10 % narrower and wider."""
+    module either way, and from it stretched by 0.8 % either way about its centre (its ends move by
+    0.4 module) or not, with its blur 10 % narrower, wider or unchanged (8 starts)."""
     start, width, _ = fit.relaxed_geometry(*_symbol_extent(fit.darkness))
     scanned = sorted(
         (fit.search(start, width, factor * width, beam=SCAN_BEAM)[:2] + (factor * width,) for factor in BLUR_GRID),
@@ -600,8 +665,9 @@ def _blind_attempts(fit):
         return [(np.inf, None, start, width, width, 0.0)]
     _, _, start, width, sigma, _ = min(attempts, key=lambda attempt: attempt[0])
     attempts += [fit.chain(start + shift * width, width, sigma) for shift in (-0.6, 0.6)]
-    attempts += [fit.chain(start - 47.5 * stretch * width, (1 + stretch) * width, sigma) for stretch in STRETCHES]
-    return attempts + [fit.chain(start, width, factor * sigma) for factor in (0.9, 1.1)]
+    geometries = [(start, width)] + [(start - 47.5 * stretch * width, (1 + stretch) * width) for stretch in STRETCHES]
+    moves = [(new_start, new_width, factor * sigma) for new_start, new_width in geometries for factor in BLUR_FACTORS]
+    return attempts + [fit.chain(*move) for move in moves[1:]]  # moves[0] is the best geometry itself
 
 
 def decode_ean13(y, *, blur=None, return_info=False):
@@ -621,9 +687,10 @@ def decode_ean13(y, *, blur=None, return_info=False):
        blur of a grid (0.5 ... 3.5 module widths) a beam search over the 12 digits (300 kept) with
        the depth fitted to every candidate in closed form, the parity patterns and the check digit
        enforced;
-    2. from the 3 best blurs, and from the best geometry moved by 0.6 module either way, stretched
-       by 0.8 % either way and with its blur 10 % narrower and wider: refine (start, width, sigma)
-       by least squares for the code, search again there (1000 kept), until the code stays;
+    2. from the 3 best blurs, from the best geometry moved by 0.6 module either way, and from it
+       stretched by 0.8 % either way or not with its blur 10 % narrower, wider or unchanged: refine
+       (start, width, sigma) by least squares for the code (levels projected out, exact Jacobian),
+       search again there (1000 kept), until the code stays;
     3. score every valid code two digits away from the best (702; one changed digit breaks the
        check digit) and every code a beam search finds at five geometries near the best one (blur
        6 % narrower and wider, modules 0.6 % narrower and wider) at those geometries, and refit the

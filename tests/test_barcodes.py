@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 import zxingcpp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import deconvlab as dl
 from deconvlab import barcodes
@@ -271,6 +273,53 @@ def test_module_basis_is_the_blurred_module_indicator():
     np.testing.assert_allclose(inner.sum(axis=1), 1.0, atol=1e-6)
     blurred = barcodes._module_basis(600, 100.0, 4.0, 5.0)
     np.testing.assert_allclose(blurred.sum(axis=0), 4.0, rtol=1e-9)
+
+
+def test_blurred_bars_are_the_module_basis_applied_to_the_bars_with_exact_derivatives():
+    """Summed edge by edge, the blurred bars equal ``_module_basis @ modules``; their derivatives with
+    respect to start, width and blur match central differences of that product."""
+    modules = barcodes.ean13_modules("4006381333931").astype(float)
+    params = np.array([30.3, 3.1, 4.7])
+    darkened, slopes = barcodes._blurred_bars(400, *params, modules, derivatives=True)
+    np.testing.assert_allclose(darkened, barcodes._module_basis(400, *params) @ modules, atol=1e-12)
+    for k, step in enumerate([1e-5, 1e-7, 1e-5]):
+        shift = step * np.eye(3)[k]
+        ahead = barcodes._module_basis(400, *(params + shift)) @ modules
+        behind = barcodes._module_basis(400, *(params - shift)) @ modules
+        np.testing.assert_allclose(slopes[:, k], (ahead - behind) / (2 * step), atol=1e-6 * np.abs(slopes[:, k]).max())
+
+
+@pytest.mark.parametrize("blur", [None, 9.0])
+def test_refine_reaches_the_least_squares_fit_of_the_code(blur):
+    """The refinement (analytic Jacobian, levels projected out) ends where least squares on the
+    dense model (finite differences, levels by lstsq at every step) ends, from a start 1.5 samples,
+    1 % of the width and 20 % of the blur away."""
+    import scipy.optimize
+
+    code = full_code("557548244846")
+    y = dl.barcode_scanline(code[:12], samples_per_module=3, blur=3.0, motion=0.3, tilt=0.1, noise=0.02, rng=3)
+    fit = barcodes._Fit(y, blur)
+    modules = barcodes.ean13_modules(code).astype(float)
+
+    def residual(params):
+        sigma = blur if blur is not None else abs(params[2])
+        return barcodes._fit_levels(y, barcodes._module_basis(y.size, params[0], params[1], sigma) @ modules, fit.u)[1]
+
+    guess = [46.5, 3.03, 10.8] if blur is None else [46.5, 3.03]
+    reference = scipy.optimize.least_squares(residual, guess, x_scale=[1.0, 0.03, 1.0][: len(guess)], xtol=1e-12).x
+    start, width, sigma, rss = fit.refine(code, 46.5, 3.03, 10.8)
+    np.testing.assert_allclose([start, width], reference[:2], rtol=1e-5)
+    assert sigma == pytest.approx(abs(reference[2]) if blur is None else blur, rel=1e-4)
+    assert rss == pytest.approx(float(residual(reference) @ residual(reference)), rel=1e-7)
+
+
+@given(st.lists(st.sampled_from([0.0, 1.0, 2.5, -3.0, np.inf]), min_size=1, max_size=60), st.integers(0, 70))
+@settings(max_examples=300)
+def test_smallest_is_the_head_of_a_stable_sort(values, keep):
+    """The beam's selection: the ``keep`` smallest values, smallest first, ties in index order."""
+    values = np.array(values)
+    keep = min(keep, values.size)
+    np.testing.assert_array_equal(barcodes._smallest(values, keep), np.argsort(values, kind="stable")[:keep])
 
 
 def test_decode_ean13_told_the_blur_reads_and_reports_it():
