@@ -8,11 +8,12 @@ reading a code when it returns the right 13 digits; a wrong code is a misread, c
     python benchmarks/barcodes.py decoder    # dl.decode_ean13 blind, 3/4/5 samples a module, exact model
                                              # and not -> notebooks/data/barcode_decoder.csv
     python benchmarks/barcodes.py timing     # median seconds a scanline, blind (run it alone: target <= 1 s)
-    python benchmarks/barcodes.py margins    # 300 other codes at 3 samples a module, 3 and 3.5 module
-                                             # widths: each best candidate's margin and whether it is the
-                                             # true code -> notebooks/data/barcode_margins.csv (about 10 min)
+    python benchmarks/barcodes.py margins    # 300 other codes at 3 samples a module, 3, 3.25 and 3.5 module
+                                             # widths: each best candidate's margin, fitted blur and whether
+                                             # it is the true code -> notebooks/data/barcode_margins.csv
+                                             # (about 20 min)
     python benchmarks/barcodes.py borderline # 200 other codes at 3 samples a module, 3 module widths
-                                             # (blind and told the blur; printed, about 10 min)
+                                             # (blind and told the blur; printed, about 20 min)
 
 methods, decoder: one CSV row per (setting, blur, method): codes, read, misread, median seconds.
 """
@@ -142,7 +143,7 @@ def run_decoder(count=40, spms=(3, 4, 5), blurs=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3
 
 
 def run_borderline(count=200, spm=3, blur=3.0):
-    """The grid's one point under 95 % (3 samples a module, 3 module widths), measured on more codes:
+    """The grid's point nearest 95 % (3 samples a module, 3 module widths), measured on more codes:
     the decode rate blind and told the blur, with a 95 % Wilson interval, and the misreads."""
     digits, truth = test_codes(count, seed=1)
     for inexact in (False, True):
@@ -175,18 +176,20 @@ def margin_row(index, digits, truth, spm, blur, inexact):
         model,
         blur,
         index,
-        f"{min(info['margin'], 999.0):.1f}",
+        f"{min(info['margin'], 999.0):.2f}",
         int(info["code"] == truth),
         int(fits),
         int(answer is not None),
+        f"{info['blur']:.3f}",
     ]
 
 
-def run_margins(count=300, spm=3, blurs=(3.0, 3.5), workers=2):
+def run_margins(count=300, spm=3, blurs=(3.0, 3.25, 3.5), workers=2):
     """How sure a reading must be: at the blurs where near-ties happen, every scanline's best
     candidate, its margin over the runner-up (in sigma_hat^2), whether it is the true code, whether
-    its fit passes the residual and contrast tests, and whether it was returned. Codes and noise
-    draws apart from the tables' (seed 2, scanlines 5000 on)."""
+    its fit passes the residual and contrast tests, whether it was returned, and the blur the
+    decoder fitted (module widths; the margin it demands depends on it). Codes and noise draws apart
+    from the tables' (seed 2, scanlines 5000 on): the data the decoder's margin rule was calibrated on."""
     from concurrent.futures import ProcessPoolExecutor
 
     digits, truth = test_codes(count, seed=2)
@@ -211,6 +214,7 @@ def run_margins(count=300, spm=3, blurs=(3.0, 3.5), workers=2):
                 "best_is_true",
                 "fit_passes",
                 "returned",
+                "blur_fitted",
             ]
         )
         writer.writerows(rows)

@@ -286,8 +286,13 @@ _DIGIT_MODULES = [np.arange(3 + 7 * p, 10 + 7 * p) for p in range(6)] + [
 ACCEPT_RESIDUAL = 1.5
 #: ... and its bars are at least this many noise standard deviations darker than the paper ...
 MIN_CONTRAST = 5.0
-#: ... and the runner-up fits worse by at least this many noise variances.
+#: ... and the runner-up fits worse by at least ``MIN_MARGIN`` noise variances when the fitted blur
+#: is ``MARGIN_BLURS[1]`` module widths or more, ``LIGHT_MARGIN`` when it is ``MARGIN_BLURS[0]`` or
+#: less, and in between linearly: the heavier the blur, the more rivals lie close to the true code
+#: and the fewer of them a search finds (calibrated by ``python benchmarks/barcodes.py margins``).
 MIN_MARGIN = 15.0
+LIGHT_MARGIN = 6.0
+MARGIN_BLURS = (3.1, 3.4)
 #: Dark modules of a typical symbol (33 to 58 over all codes; 47 is the median).
 TYPICAL_BAR_MODULES = 47
 #: The ridge of the relaxed fit that refines the first guess of the geometry (per sample of module
@@ -309,6 +314,13 @@ POLISH_ROUNDS = 3
 #: Geometries near the best code's at which its rivals are searched for and scored: (blur factor,
 #: relative change of the module width about the symbol's centre).
 RIVAL_GEOMETRIES = ((1.0, 0.0), (0.94, 0.0), (1.06, 0.0), (1.0, -0.006), (1.0, 0.006))
+
+
+def required_margin(blur_modules):
+    """The margin (in noise variances) by which a reading must beat every rival found, at a fitted
+    blur of ``blur_modules`` module widths: ``LIGHT_MARGIN`` (6) up to ``MARGIN_BLURS[0]`` (3.1),
+    ``MIN_MARGIN`` (15) from ``MARGIN_BLURS[1]`` (3.4) on, linear in between."""
+    return float(np.interp(blur_modules, MARGIN_BLURS, (LIGHT_MARGIN, MIN_MARGIN)))
 
 
 def _module_basis(n, start, width, sigma):
@@ -699,8 +711,9 @@ def decode_ean13(y, *, blur=None, return_info=False):
     4. accept the best code only if its residual energy is at most ``ACCEPT_RESIDUAL`` (1.5) times
        the noise's ``n sigma_hat^2`` (``sigma_hat`` from :func:`deconvlab.estimate_noise_std`), its
        bars are at least ``MIN_CONTRAST`` (5) ``sigma_hat`` deep (noise alone fits any code with bars
-       of depth 0), and every other code found fits worse by at least ``MIN_MARGIN`` (15)
-       ``sigma_hat^2``: a wrong code is worse than none.
+       of depth 0), and every other code found fits worse by at least ``required_margin(blur)``
+       ``sigma_hat^2`` (6 up to a fitted blur of 3.1 module widths, 15 from 3.4 on): a wrong code is
+       worse than none, and the heavier the blur, the closer the rivals a search does not find.
 
     Measured range (``make bench-barcodes``; 2 % noise, 3-5 samples a module, unknown gain and
     offset, with and without a motion blur and tilted light on top): see the README.
@@ -715,8 +728,9 @@ def decode_ean13(y, *, blur=None, return_info=False):
     return_info : bool
         Also return a dict: ``code`` (the best candidate, accepted or not), ``residual_ratio``
         (residual energy / the noise's), ``contrast`` (bar depth / ``sigma_hat``), ``margin`` (the
-        runner-up's extra residual / ``sigma_hat^2``), ``start`` and ``width`` (samples), ``blur``
-        (module widths), ``noise_std`` and ``fitted`` (the best candidate's model of ``y``).
+        runner-up's extra residual / ``sigma_hat^2``; a reading needs ``required_margin(blur)``),
+        ``start`` and ``width`` (samples), ``blur`` (module widths), ``noise_std`` and ``fitted``
+        (the best candidate's model of ``y``).
 
     Returns
     -------
@@ -763,7 +777,10 @@ def decode_ean13(y, *, blur=None, return_info=False):
         contrast = levels[2] / noise if noise > 0 else np.inf
         fitted = y - residual
     accepted = (
-        code is not None and ratio <= ACCEPT_RESIDUAL and contrast >= MIN_CONTRAST and margin >= MIN_MARGIN * noise**2
+        code is not None
+        and ratio <= ACCEPT_RESIDUAL
+        and contrast >= MIN_CONTRAST
+        and margin >= required_margin(sigma / width) * noise**2
     )
     info = {
         "residual_ratio": ratio,

@@ -252,6 +252,31 @@ def test_the_margin_is_measured_against_rivals_refitted_at_their_own_geometry(co
     assert answer is None
 
 
+def test_the_margin_required_grows_with_the_fitted_blur_from_light_to_heavy():
+    light, heavy = barcodes.MARGIN_BLURS
+    assert barcodes.required_margin(0.5) == barcodes.required_margin(light) == barcodes.LIGHT_MARGIN
+    assert barcodes.required_margin(heavy) == barcodes.required_margin(5.0) == barcodes.MIN_MARGIN
+    middle = barcodes.required_margin((light + heavy) / 2)
+    assert middle == pytest.approx((barcodes.LIGHT_MARGIN + barcodes.MIN_MARGIN) / 2)
+    ramp = [barcodes.required_margin(b) for b in np.linspace(2.5, 4.0, 61)]
+    assert np.all(np.diff(ramp) >= 0) and barcodes.LIGHT_MARGIN < barcodes.MIN_MARGIN
+
+
+@pytest.mark.parametrize(
+    "code, rng, gain, offset", [("330133556887", 5003, 0.86, 0.18), ("497067675992", 5031, 1.31, 0.26)]
+)
+def test_a_near_tie_at_three_module_widths_is_read_when_it_clears_the_margin_its_blur_needs(code, rng, gain, offset):
+    """3 samples a module, blur 3.0 module widths: the true code leads its nearest rival by less than
+    ``MIN_MARGIN`` (15 noise variances, what a fitted blur of 3.4 module widths or more needs) but
+    more than ``LIGHT_MARGIN`` (6, what a fitted blur of 3.1 or less needs): it is returned."""
+    y = dl.barcode_scanline(code, samples_per_module=3, blur=3.0, gain=gain, offset=offset, noise=0.02, rng=rng)
+    answer, info = dl.decode_ean13(y, return_info=True)
+    assert info["code"] == full_code(code) and info["blur"] == pytest.approx(3.0, abs=0.1), info["blur"]
+    assert barcodes.LIGHT_MARGIN < info["margin"] < barcodes.MIN_MARGIN, info["margin"]
+    assert barcodes.required_margin(info["blur"]) == barcodes.LIGHT_MARGIN
+    assert answer == full_code(code)
+
+
 def test_the_guards_pin_the_symbols_ends_where_a_box_fit_misses_them():
     """Blur 3.5 module widths at 3 samples a module, bars sparse at the right end: a blurred box
     fitted to the darkness puts the symbol's right end modules too early; the relaxed fit (guards
