@@ -355,10 +355,18 @@ def _blurred_bars(n, start, width, sigma, modules, derivatives=False):
     return darkened, -np.column_stack([slopes.sum(axis=1), slopes @ edges, (slopes * z).sum(axis=1) * (sigma / spread)])
 
 
+def _levels_design(darkened, u):
+    """The design of the levels' fit ``y ~ o + g (1 + tau u) (1 - darkened)``, the paper's light
+    ``o + g`` under an illumination tilted by ``tau`` on top of an even offset ``o``: columns ``1``,
+    ``-darkened``, ``u (1 - darkened)`` for the coefficients ``(o + g, g, g tau)`` (``g`` the bars'
+    depth at the centre). The tilt scales bars and paper alike, so it costs one coefficient, not two."""
+    return np.column_stack([np.ones_like(darkened), -darkened, u * (1.0 - darkened)])
+
+
 def _fit_levels(y, darkened, u):
-    """Least squares ``y ~ c0 + c1 u - (d0 + d1 u) darkened``: light level and depth, both tilted.
-    Returns the coefficients and the residual vector."""
-    X = np.column_stack([np.ones_like(y), u, -darkened, -u * darkened])
+    """Least squares ``y ~ o + g (1 + tau u) (1 - darkened)`` (:func:`_levels_design`): returns the
+    coefficients ``(o + g, g, g tau)`` and the residual vector."""
+    X = _levels_design(darkened, u)
     coefficients = np.linalg.lstsq(X, y, rcond=None)[0]
     return coefficients, y - X @ coefficients
 
@@ -554,8 +562,9 @@ class _Fit:
 
     def refine(self, code, start, width, sigma):
         """Start, width and blur that fit ``code`` best: least squares over them of the residual
-        after fitting the levels (variable projection), with Kaufman's Jacobian ``(I - Q Q^T) (d0 +
-        d1 u) dD/dtheta`` (``Q`` an orthonormal basis of the levels' design, ``D`` the blurred bars)."""
+        after fitting the levels (variable projection), with Kaufman's Jacobian ``(I - Q Q^T) g (1 +
+        tau u) dD/dtheta`` (``Q`` an orthonormal basis of the levels' design (:func:`_levels_design`),
+        ``D`` the blurred bars)."""
         import scipy.optimize
 
         modules = ean13_modules(code).astype(float)
@@ -572,7 +581,7 @@ class _Fit:
         def fitted_parts(params):
             blur = abs(params[2]) if free_blur else self.sigma
             darkened, slopes = _blurred_bars(self.y.size, params[0], params[1], blur, modules, derivatives=True)
-            X = np.column_stack([np.ones_like(self.y), self.u, -darkened, -self.u * darkened])
+            X = _levels_design(darkened, self.u)
             Q, R = np.linalg.qr(X)
             coefficients = np.linalg.lstsq(R, Q.T @ self.y, rcond=None)[0]
             return X, Q, coefficients, slopes
@@ -587,7 +596,7 @@ class _Fit:
                 slopes = slopes * np.r_[1.0, 1.0, -1.0 if params[2] < 0 else 1.0]
             else:
                 slopes = slopes[:, :2]
-            J = (coefficients[2] + coefficients[3] * self.u)[:, None] * slopes
+            J = (coefficients[1] + coefficients[2] * self.u)[:, None] * slopes
             return J - Q @ (Q.T @ J)
 
         params = [start, width, sigma] if free_blur else [start, width]
@@ -688,11 +697,11 @@ def decode_ean13(y, *, blur=None, return_info=False):
     Nothing about the measurement need be known: light level, tilt, depth, module width, position,
     blur width and noise are all estimated. The model is
 
-        y(t) ~ c(t) - d(t) (k_sigma * bars)(t),
+        y(t) ~ o + g (1 + tau u(t)) (1 - (k_sigma * bars)(t)),
 
-    ``c`` the paper's level and ``d`` the bars' depth (both linear in t: uneven light), the bars on a
-    grid of modules ``width`` samples wide from ``start``, ``k_sigma`` a Gaussian. Every candidate is a
-    valid symbol:
+    ``o`` an even offset, ``g`` the light (the bars' depth), ``tau`` its tilt along the line (uneven
+    light scales bars and paper alike; ``u`` runs from -1 to 1), the bars on a grid of modules
+    ``width`` samples wide from ``start``, ``k_sigma`` a Gaussian. Every candidate is a valid symbol:
 
     1. a first geometry from a blurred box fitted to the darkness, refined by letting the known
        guards and 84 freely valued modules explain it (the guards pin the symbol's ends); for each
@@ -774,7 +783,7 @@ def decode_ean13(y, *, blur=None, return_info=False):
     contrast, fitted = 0.0, np.full(y.size, np.nan)
     if code is not None:  # the fitted bar depth, in noise standard deviations: no symbol, no depth
         levels, residual = _fit_levels(y, _module_basis(y.size, start, width, sigma) @ ean13_modules(code), fit.u)
-        contrast = levels[2] / noise if noise > 0 else np.inf
+        contrast = levels[1] / noise if noise > 0 else np.inf
         fitted = y - residual
     accepted = (
         code is not None

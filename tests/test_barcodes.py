@@ -277,6 +277,47 @@ def test_a_near_tie_at_three_module_widths_is_read_when_it_clears_the_margin_its
     assert answer == full_code(code)
 
 
+def test_the_levels_fit_recovers_offset_light_and_tilt_exactly():
+    """``y = o + g (1 + tau u) (1 - D)`` for any darkening ``D``: the levels' least squares returns
+    ``(o + g, g, g tau)`` and no residual (a closed form)."""
+    rng = np.random.default_rng(7)
+    darkened = rng.uniform(0.0, 1.0, 300)
+    u = np.linspace(-1.0, 1.0, 300)
+    offset, light, tilt = 0.2, 1.3, -0.1
+    y = offset + light * (1.0 + tilt * u) * (1.0 - darkened)
+    coefficients, residual = barcodes._fit_levels(y, darkened, u)
+    np.testing.assert_allclose(coefficients, [offset + light, light, light * tilt], rtol=1e-10)
+    assert np.max(np.abs(residual)) < 1e-12
+
+
+def test_a_rival_that_needs_the_paper_and_the_bars_tilted_apart_no_longer_ties():
+    """3 samples a module, blur 3.0 module widths, even light: with the paper's tilt and the bars'
+    depth's tilt fitted apart (four level coefficients), a rival two digits away fits within 6 noise
+    variances of the true code and the reading was refused. Light tilts paper and bars alike (three
+    coefficients), and then the true code leads by more than ``LIGHT_MARGIN`` and is read."""
+    import scipy.optimize
+
+    true, rival = "9025418333190", "9025218333192"
+    y = dl.barcode_scanline(true[:12], samples_per_module=3, blur=3.0, gain=0.842, offset=0.196, noise=0.02, rng=5196)
+    answer, info = dl.decode_ean13(y, return_info=True)
+    assert answer == true and info["margin"] > barcodes.LIGHT_MARGIN, info["margin"]
+    u = np.linspace(-1.0, 1.0, y.size)
+
+    def four_level_rss(code):  # levels c0 + c1 u - (d0 + d1 u) D, geometry refitted (dense, finite differences)
+        modules = barcodes.ean13_modules(code).astype(float)
+
+        def residual(params):
+            darkened = barcodes._module_basis(y.size, params[0], params[1], abs(params[2])) @ modules
+            X = np.column_stack([np.ones_like(y), u, -darkened, -u * darkened])
+            return y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
+
+        guess = [info["start"], info["width"], info["blur"] * info["width"]]
+        return 2 * scipy.optimize.least_squares(residual, guess, x_scale=[1.0, 0.03, 1.0]).cost
+
+    four_margin = (four_level_rss(rival) - four_level_rss(true)) / info["noise_std"] ** 2
+    assert four_margin < barcodes.LIGHT_MARGIN, four_margin
+
+
 def test_the_guards_pin_the_symbols_ends_where_a_box_fit_misses_them():
     """Blur 3.5 module widths at 3 samples a module, bars sparse at the right end: a blurred box
     fitted to the darkness puts the symbol's right end modules too early; the relaxed fit (guards
