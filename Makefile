@@ -31,7 +31,7 @@ help:
 	@echo "make notebooks    re-execute every notebooks/NN_*.md and write its .ipynb"
 	@echo "make test-browser open every notebook in JupyterLab in Chromium, run it, move each explorer"
 	@echo "make bench        speed and quality benchmarks (not part of make test)"
-	@echo "make bench-barcodes  bar-code decode rates and margins for notebook 08 (about 55 min; writes notebooks/data/)"
+	@echo "make bench-barcodes  bar-code decode rates and margins for notebook 08 (about 35 min; writes notebooks/data/)"
 	@echo "make mutation     mutation testing of the computing modules with mutmut (about 30 min; not part of make test)"
 
 $(STAMP): pyproject.toml

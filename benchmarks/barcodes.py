@@ -11,9 +11,9 @@ reading a code when it returns the right 13 digits; a wrong code is a misread, c
     python benchmarks/barcodes.py margins    # 300 other codes at 3 samples a module, 3, 3.25 and 3.5 module
                                              # widths: each best candidate's margin, fitted blur and whether
                                              # it is the true code -> notebooks/data/barcode_margins.csv
-                                             # (about 20 min)
+                                             # (about 15 min)
     python benchmarks/barcodes.py borderline # 200 other codes at 3 samples a module, 3 module widths
-                                             # (blind and told the blur; printed, about 20 min)
+                                             # (blind and told the blur; printed, about 15 min)
 
 methods, decoder: one CSV row per (setting, blur, method): codes, read, misread, median seconds.
 """
