@@ -54,8 +54,8 @@ from .signals import (
     square_wave,
     square_wave_harmonics,
 )
-from .tv import tv, tv_objective
-from .wiener import oracle_nsr, recoverable_bandwidth, wiener, wiener_filter_factors
+from .total_variation import tv, tv_objective
+from .wiener_filter import oracle_nsr, recoverable_bandwidth, wiener, wiener_filter_factors
 
 __version__ = "0.1.0"
 

@@ -923,8 +923,8 @@ def binarize_scanline(y, blur, *, method="wiener", lam=None):
     """
     from .levels import estimate_levels
     from .signals import gaussian_kernel
-    from .tv import tv
-    from .wiener import wiener
+    from .total_variation import tv
+    from .wiener_filter import wiener
 
     y = _as_scanline(y)
     blur = as_number(blur, "blur", strictly_positive=True)

@@ -267,7 +267,7 @@ def estimate_blur(y, sigmas, *, mode="same", noise_std=None, return_info=False):
     """
     from .levels import estimate_levels, jumps_of
     from .signals import gaussian_kernel
-    from .wiener import wiener
+    from .wiener_filter import wiener
 
     y = as_signal(y, "y")
     sigmas = as_signal(sigmas, "sigmas")

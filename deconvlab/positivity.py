@@ -2,7 +2,7 @@
 
 The multiplicative iteration keeps ``x >= 0`` and the flux; it is the classic method for
 non-negative data (photon counts). Notebook 06 measures how little positivity alone buys
-for a square wave, compared with the priors "few jumps" (:mod:`deconvlab.tv`) and "known
+for a square wave, compared with the priors "few jumps" (:mod:`deconvlab.total_variation`) and "known
 levels" (:mod:`deconvlab.levels`).
 """
 

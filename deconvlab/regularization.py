@@ -39,7 +39,7 @@ from .operators import (
     sparse_convolution_matrix,
     spectral_filter,
 )
-from .wiener import wiener_filter_factors
+from .wiener_filter import wiener_filter_factors
 
 __all__ = [
     "SVDOperator",

@@ -20,8 +20,8 @@ from .operators import circular_length, convolve, rfft_frequencies, transfer_fun
 from .plotting import plot_barcode_explorer, plot_blur_explorer, plot_reconstruction, plot_regularization_explorer
 from .regularization import picard, svd_operator, tikhonov, tsvd
 from .signals import add_noise, gaussian_kernel, seed_gaussian, seed_square_wave, square_wave
-from .tv import tv
-from .wiener import oracle_nsr, wiener
+from .total_variation import tv
+from .wiener_filter import oracle_nsr, wiener
 
 __all__ = [
     "blur_view",
