@@ -81,7 +81,7 @@ def method_answers(y, spm, blur):
     timed("TV, true blur", lambda: zxing_read(dl.binarize_scanline(y, sigma, method="tv")))
     timed("symbology, true blur", lambda: dl.decode_ean13(y, blur=sigma))
     started = time.perf_counter()
-    estimated = dl.estimate_blur(y, BLIND_SIGMAS)
+    estimated = dl.estimate_blur(y, BLIND_SIGMAS, mode="same")
     estimate_seconds = time.perf_counter() - started
     timed("Wiener, blind", lambda: zxing_read(dl.binarize_scanline(y, estimated)))
     timed("TV, blind", lambda: zxing_read(dl.binarize_scanline(y, estimated, method="tv")))

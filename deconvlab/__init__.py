@@ -33,15 +33,17 @@ from .operators import (
 from .positivity import richardson_lucy
 from .regularization import (
     Picard,
-    SVDOperator,
+    SVDFactorization,
     choose_lambda,
     condition_number,
     difference_matrix,
     gaussian_condition_number,
     picard,
-    svd_operator,
+    svd_factorization,
     tikhonov,
+    tikhonov_filter_factors,
     tsvd,
+    tsvd_filter_factors,
 )
 from .signals import (
     DEFAULT_TRUNCATE,

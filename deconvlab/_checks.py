@@ -12,16 +12,8 @@ import numpy as np
 MODES = ("full", "same", "valid", "circular")
 
 
-def as_signal(values, name):
-    """Return ``values`` as a finite, non-empty, 1-D float64 array.
-
-    Raises
-    ------
-    TypeError
-        If the values are not real numbers (complex, strings, objects).
-    ValueError
-        If the array is not 1-D, is empty, or holds NaN or inf.
-    """
+def _real_vector(values, name):
+    """``values`` as a non-empty 1-D float64 array of real numbers (NaN and inf not yet checked)."""
     try:
         array = np.asarray(values)
     except ValueError:  # numpy refuses ragged nested sequences
@@ -34,7 +26,20 @@ def as_signal(values, name):
         raise ValueError(f"{name} must be 1-D; got an array of shape {array.shape}")
     if array.size == 0:
         raise ValueError(f"{name} must not be empty")
-    array = array.astype(np.float64, copy=False)
+    return array.astype(np.float64, copy=False)
+
+
+def as_signal(values, name):
+    """Return ``values`` as a finite, non-empty, 1-D float64 array.
+
+    Raises
+    ------
+    TypeError
+        If the values are not real numbers (complex, strings, objects).
+    ValueError
+        If the array is not 1-D, is empty, or holds NaN or inf.
+    """
+    array = _real_vector(values, name)
     if not np.all(np.isfinite(array)):
         bad = np.flatnonzero(~np.isfinite(array))
         raise ValueError(f"{name} holds NaN or inf at {bad.size} index(es), first at {bad[0]}")
@@ -117,3 +122,118 @@ def as_values(values, name):
     if not np.isfinite(float(array)):
         raise ValueError(f"{name} must be finite; got {float(array)}")
     return array.astype(np.float64)
+
+
+def output_length(n, k, mode):
+    """Length of ``convolve(x, h, mode)`` for ``len(x) = n``, ``len(h) = k``.
+
+    Parameters
+    ----------
+    n : int
+        Length of the signal ``x``.
+    k : int
+        Length of the kernel ``h``.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model (see :func:`deconvlab.convolve`).
+
+    Returns
+    -------
+    int
+        ``n + k - 1`` (full), ``n`` (same, circular), ``n - k + 1`` (valid).
+
+    Raises
+    ------
+    ValueError
+        If the kernel does not fit (``valid``/``circular`` with ``k > n``).
+
+    Examples
+    --------
+    >>> output_length(10, 3, 'valid'), output_length(10, 3, 'full')
+    (8, 12)
+    """
+    n, k = as_count(n, "n"), as_count(k, "k")
+    check_mode(mode)
+    check_kernel_fits(n, k, mode)
+    return {"full": n + k - 1, "same": n, "valid": n - k + 1, "circular": n}[mode]
+
+
+def solution_length(m, k, mode):
+    """Length of the signal a solver returns for ``len(y) = m``, ``len(h) = k``.
+
+    The inverse of :func:`output_length`: ``m - k + 1`` for ``full``,
+    ``m + k - 1`` for ``valid``, ``m`` for ``same`` and ``circular``.
+
+    Parameters
+    ----------
+    m : int
+        Length of the data ``y``.
+    k : int
+        Length of the kernel ``h``.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model (see :func:`deconvlab.convolve`).
+
+    Returns
+    -------
+    int
+        The length ``n`` of the signal that ``convolve`` maps to ``m`` samples.
+
+    Examples
+    --------
+    >>> solution_length(8, 3, 'valid')
+    10
+    """
+    m, k = as_count(m, "m"), as_count(k, "k")
+    check_mode(mode)
+    if mode == "full":
+        if m < k:
+            raise ValueError(f"y is shorter than h ({m} < {k}): a full convolution has len(y) >= len(h)")
+        return m - k + 1
+    if mode == "circular":
+        check_kernel_fits(m, k, mode, n_name="y")
+    return {"same": m, "valid": m + k - 1, "circular": m}[mode]
+
+
+def check_problem(y, h, mode):
+    """Validate a deconvolution problem; return ``(y, h, n)`` with ``n`` the solution length."""
+    y = as_signal(y, "y")
+    h = as_kernel(h)
+    check_mode(mode)
+    return y, h, solution_length(y.size, h.size, mode)
+
+
+def as_choice(value, name, choices):
+    """Return ``value`` if it is one of ``choices`` (strings, or ``None``), else raise ``ValueError``
+    naming the argument and listing the choices.
+
+    Examples
+    --------
+    >>> as_choice("gcv", "rule", ("gcv", "lcurve"))
+    'gcv'
+    """
+    if not any(value is choice or (isinstance(value, str) and value == choice) for choice in choices):
+        listed = ", ".join(repr(choice) for choice in choices)
+        raise ValueError(f"{name} must be one of {listed}; got {value!r}")
+    return value
+
+
+def check_sees_constant(h, mode, penalty):
+    """Raise ``ValueError`` if ``mode`` cannot see a constant signal, which ``penalty`` leaves free.
+
+    In ``valid`` and ``circular``, ``A 1 = sum(h) 1``: a kernel that sums to zero maps the constant to 0,
+    and a penalty on differences (Tikhonov of order >= 1, total variation) does not fix it either, so
+    the minimiser is not unique.
+    """
+    if mode in ("valid", "circular") and abs(h.sum()) <= h.size * np.finfo(float).eps * np.abs(h).max():
+        raise ValueError(
+            f"h sums to zero, so mode={mode!r} cannot see a constant, which the {penalty} leaves free: "
+            "the minimiser is not unique"
+        )
+
+
+def as_singular_values(values, name):
+    """Return ``values`` as a non-empty 1-D float64 array of values ``>= 0`` (``inf`` allowed: the
+    generalised singular value of a direction a penalty leaves free); NaN and negatives raise."""
+    array = _real_vector(values, name)
+    if np.any(np.isnan(array)) or np.any(array < 0):
+        raise ValueError(f"{name} must be >= 0 everywhere (inf allowed, NaN not)")
+    return array

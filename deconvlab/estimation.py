@@ -29,8 +29,13 @@ a ``sigma`` too small cannot explain the smooth edges, one too large smooths the
 
 import numpy as np
 import scipy.fft
+import scipy.optimize
+import scipy.special
 
-from ._checks import as_count, as_flag, as_number, as_signal, check_mode
+from ._checks import as_choice, as_count, as_flag, as_number, as_signal, check_mode
+from .levels import estimate_levels, jumps_of
+from .signals import gaussian_kernel
+from .wiener_filter import wiener
 
 __all__ = ["estimate_noise_std", "estimate_blur_from_edge", "estimate_blur"]
 
@@ -88,8 +93,7 @@ def estimate_noise_std(y, *, method="spectrum", band=0.5):
     y = as_signal(y, "y")
     if y.size < MIN_SAMPLES:
         raise ValueError(f"y has {y.size} samples: the noise estimate needs at least {MIN_SAMPLES}")
-    if method not in ("spectrum", "differences"):
-        raise ValueError(f"method must be 'spectrum' or 'differences'; got {method!r}")
+    method = as_choice(method, "method", ("spectrum", "differences"))
     band = as_number(band, "band", strictly_positive=True)
     if band > 1:
         raise ValueError(f"band must be in (0, 1]; got {band}")
@@ -143,9 +147,6 @@ def estimate_blur_from_edge(y, *, edge=None, half_width=None, return_info=False)
     >>> round(estimate_blur_from_edge(y))
     12
     """
-    import scipy.optimize
-    import scipy.special
-
     y = as_signal(y, "y")
     return_info = as_flag(return_info, "return_info")
     if y.size < 8:
@@ -183,8 +184,6 @@ def estimate_blur_from_edge(y, *, edge=None, half_width=None, return_info=False)
 
 def _blurred_steps(t, jumps, signs, sigma):
     """``sum_k signs_k Phi((t - jumps_k) / sigma)``: unit steps at ``jumps``, blurred."""
-    import scipy.special
-
     return scipy.special.ndtr((t[:, None] - jumps[None, :]) / sigma) @ signs
 
 
@@ -192,8 +191,6 @@ def _two_level_fit(y, inside, jumps, signs, sigma, fit_sigma):
     """Least-squares levels ``a, b``, jump positions (and ``sigma`` if ``fit_sigma``) of
     ``y ~ a + b sum_k s_k Phi((t - t_k) / sigma)`` over the samples ``inside`` (Gauss-Newton with the
     exact Jacobian). Returns (rss, jumps, sigma)."""
-    import scipy.optimize
-
     t = np.arange(y.size)[inside] + 0.5
     part = y[inside]
     count = jumps.size
@@ -224,7 +221,7 @@ def _two_level_fit(y, inside, jumps, signs, sigma, fit_sigma):
     return float(r @ r), positions, width
 
 
-def estimate_blur(y, sigmas, *, mode="same", noise_std=None, return_info=False):
+def estimate_blur(y, sigmas, *, mode="full", noise_std=None, return_info=False):
     """Estimate a Gaussian blur's standard deviation (samples) by model selection: the width whose
     two-level model explains the data best,
 
@@ -244,7 +241,7 @@ def estimate_blur(y, sigmas, *, mode="same", noise_std=None, return_info=False):
         The blurred, noisy signal (at least 128 samples when ``noise_std`` is not given).
     sigmas : array
         The candidate standard deviations, samples, all > 0.
-    mode : {"same", "circular", "full", "valid"}
+    mode : {"full", "same", "valid", "circular"}
         The forward model's mode for the Wiener restoration (see :func:`deconvlab.convolve`).
     noise_std : float, optional
         The noise's standard deviation (default: :func:`estimate_noise_std` of ``y``).
@@ -262,13 +259,9 @@ def estimate_blur(y, sigmas, *, mode="same", noise_std=None, return_info=False):
     >>> from deconvlab import add_noise, convolve, gaussian_kernel, square_wave
     >>> x = square_wave(1200, 300, 0.5, (0.0, 1.0))
     >>> y = add_noise(convolve(x, gaussian_kernel(20.0), "same"), std=0.01, rng=0)
-    >>> round(estimate_blur(y, np.arange(10.0, 31.0, 5.0)))
+    >>> round(estimate_blur(y, np.arange(10.0, 31.0, 5.0), mode="same"))
     20
     """
-    from .levels import estimate_levels, jumps_of
-    from .signals import gaussian_kernel
-    from .wiener_filter import wiener
-
     y = as_signal(y, "y")
     sigmas = as_signal(sigmas, "sigmas")
     if np.any(sigmas <= 0):

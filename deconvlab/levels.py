@@ -10,8 +10,8 @@ import warnings
 
 import numpy as np
 
-from ._checks import as_count, as_flag, as_signal
-from .operators import check_problem, convolve
+from ._checks import as_count, as_flag, as_signal, check_problem
+from .operators import convolve
 
 __all__ = ["quantize", "estimate_levels", "jumps_of", "piecewise_constant_fit", "piecewise_refit"]
 
@@ -38,8 +38,7 @@ def quantize(x, levels):
     """
     x = as_signal(x, "x")
     levels = np.unique(as_signal(levels, "levels"))
-    # Nearest level by a search among the midpoints: O(n log k), no n x k distance matrix.
-    return levels[np.searchsorted((levels[1:] + levels[:-1]) / 2, x, side="left")]
+    return levels[_nearest_level(x, levels)]
 
 
 def estimate_levels(x, count=2, iterations=100):

@@ -17,7 +17,26 @@ import scipy.signal
 import scipy.sparse
 from scipy.sparse.linalg import LinearOperator
 
-from ._checks import MODES, as_count, as_kernel, as_number, as_signal, check_kernel_fits, check_mode
+from ._checks import (
+    MODES,
+    as_count,
+    as_kernel,
+    as_number,
+    as_signal,
+    check_kernel_fits,
+    check_mode,
+    output_length,
+    solution_length,
+)
+from ._spectral import (
+    centred_kernel,
+    circular_embedding,
+    circular_length,
+    first_full_row,
+    kernel_spectrum,
+    masked_circular_model,
+    spectral_filter,
+)
 
 __all__ = [
     "MODES",
@@ -37,297 +56,6 @@ __all__ = [
     "transfer_function",
     "rfft_frequencies",
 ]
-
-
-def output_length(n, k, mode):
-    """Length of ``convolve(x, h, mode)`` for ``len(x) = n``, ``len(h) = k``.
-
-    Parameters
-    ----------
-    n : int
-        Length of the signal ``x``.
-    k : int
-        Length of the kernel ``h``.
-    mode : {"full", "same", "valid", "circular"}
-        The convolution model (see :func:`convolve`).
-
-    Returns
-    -------
-    int
-        ``n + k - 1`` (full), ``n`` (same, circular), ``n - k + 1`` (valid).
-
-    Raises
-    ------
-    ValueError
-        If the kernel does not fit (``valid``/``circular`` with ``k > n``).
-
-    Examples
-    --------
-    >>> output_length(10, 3, 'valid'), output_length(10, 3, 'full')
-    (8, 12)
-    """
-    n, k = as_count(n, "n"), as_count(k, "k")
-    check_mode(mode)
-    check_kernel_fits(n, k, mode)
-    return {"full": n + k - 1, "same": n, "valid": n - k + 1, "circular": n}[mode]
-
-
-def solution_length(m, k, mode):
-    """Length of the signal a solver returns for ``len(y) = m``, ``len(h) = k``.
-
-    The inverse of :func:`output_length`: ``m - k + 1`` for ``full``,
-    ``m + k - 1`` for ``valid``, ``m`` for ``same`` and ``circular``.
-
-    Parameters
-    ----------
-    m : int
-        Length of the data ``y``.
-    k : int
-        Length of the kernel ``h``.
-    mode : {"full", "same", "valid", "circular"}
-        The convolution model (see :func:`convolve`).
-
-    Returns
-    -------
-    int
-        The length ``n`` of the signal that ``convolve`` maps to ``m`` samples.
-
-    Examples
-    --------
-    >>> solution_length(8, 3, 'valid')
-    10
-    """
-    m, k = as_count(m, "m"), as_count(k, "k")
-    check_mode(mode)
-    if mode == "full":
-        if m < k:
-            raise ValueError(f"y is shorter than h ({m} < {k}): a full convolution has len(y) >= len(h)")
-        return m - k + 1
-    if mode == "circular":
-        check_kernel_fits(m, k, mode, n_name="y")
-    return {"same": m, "valid": m + k - 1, "circular": m}[mode]
-
-
-def check_problem(y, h, mode):
-    """Validate a deconvolution problem; return ``(y, h, n)`` with ``n`` the solution length."""
-    y = as_signal(y, "y")
-    h = as_kernel(h)
-    check_mode(mode)
-    return y, h, solution_length(y.size, h.size, mode)
-
-
-def first_full_row(k, mode):
-    """Index of the full convolution's sample that is the first sample of ``mode``.
-
-    ``0`` for ``full`` (and ``circular``, which has no full convolution to cut), ``(k - 1) // 2``
-    for ``same`` (numpy's centring: the kernel's sample ``(k - 1) // 2`` is its centre), ``k - 1``
-    for ``valid``. The one place where the centring of every mode is written down.
-
-    Parameters
-    ----------
-    k : int
-        Length of the kernel.
-    mode : {"full", "same", "valid", "circular"}
-        The convolution model (see :func:`convolve`).
-
-    Returns
-    -------
-    int
-        The row of the full convolution where ``mode``'s output starts.
-
-    Examples
-    --------
-    >>> first_full_row(5, "same"), first_full_row(4, "same"), first_full_row(5, "valid")
-    (2, 1, 4)
-    """
-    k = as_count(k, "k")
-    check_mode(mode)
-    return {"full": 0, "same": (k - 1) // 2, "valid": k - 1, "circular": 0}[mode]
-
-
-def centred_kernel(h, n):
-    """``h`` zero-padded to ``n`` and rotated so that its centre (``first_full_row(k, "same")``)
-    sits at lag 0: the circular kernel whose convolution is ``same`` for a periodic signal.
-
-    Parameters
-    ----------
-    h : array
-        The kernel, ``k`` samples.
-    n : int
-        The period, ``>= k``.
-
-    Returns
-    -------
-    ndarray
-        ``n`` samples: ``h[c:]``, zeros, ``h[:c]`` with ``c = (k - 1) // 2``.
-
-    Examples
-    --------
-    >>> centred_kernel([1.0, 2.0, 3.0], 5).tolist()    # centre 2.0 at lag 0, 1.0 wraps to lag -1
-    [2.0, 3.0, 0.0, 0.0, 1.0]
-    """
-    h = as_kernel(h)
-    n = as_count(n, "n")
-    if n < h.size:
-        raise ValueError(f"n must be >= len(h) = {h.size}; got {n}")
-    return np.roll(np.concatenate([h, np.zeros(n - h.size)]), -first_full_row(h.size, "same"))
-
-
-def circular_embedding(y, h, mode):
-    """The circular problem ``y_c = h_c (*) x_c`` (period ``N``) that stands for ``mode``.
-
-    Returns ``(y_c, h_c, n)``: the solution of the mode is ``x_c[:n]``.
-
-    - ``circular``: itself, ``N = len(y)``.
-    - ``full``: ``N = len(y) = n + k - 1``. Linear convolution zero-padded to
-      ``N`` does not wrap, so if ``y`` is a full convolution then ``x_c`` is
-      ``x`` followed by ``k - 1`` zeros. Exact.
-    - ``valid``: ``N = n = len(y) + k - 1``. The valid samples are rows
-      ``k-1 .. n-1`` of the circular convolution of period ``n``; the ``k - 1``
-      rows that wrap around are unmeasured and set to zero. The result solves
-      the valid model exactly (one of its many solutions).
-    - ``same``: ``N = n = len(y)``, the kernel centred (:func:`centred_kernel`).
-      Exact for a periodic ``x``; otherwise the edges are approximate (the
-      ``(k-1)//2`` samples nearest each end wrap around).
-
-    Parameters
-    ----------
-    y : array
-        The data of ``mode``.
-    h : array
-        The kernel.
-    mode : {"full", "same", "valid", "circular"}
-        The convolution model (see :func:`convolve`).
-
-    Returns
-    -------
-    y_c, h_c : ndarray
-        The data and kernel of the circular problem, period ``N = len(y_c)``.
-    n : int
-        The length of the solution of ``mode``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> y_c, h_c, n = circular_embedding(np.ones(4), np.array([1.0, 1.0, 1.0]), "valid")
-    >>> y_c.tolist(), n    # two unmeasured wrap rows, set to 0
-    ([0.0, 0.0, 1.0, 1.0, 1.0, 1.0], 6)
-    """
-    y, h = as_signal(y, "y"), as_kernel(h)
-    check_mode(mode)
-    n = solution_length(y.size, h.size, mode)
-    if mode in ("full", "circular"):
-        return y, h, n
-    if mode == "valid":
-        return np.concatenate([np.zeros(h.size - 1), y]), h, n
-    if h.size > n:
-        raise ValueError(f"h is longer than y ({h.size} > {n}): mode='same' inversion needs len(h) <= len(y)")
-    return y, centred_kernel(h, n), n
-
-
-def spectral_filter(y, h, filter_of, mode="full"):
-    """Deconvolve by a filter on the DFT bins: ``x = crop_n(irfft(W * rfft(y_c)))``, ``W = filter_of(H)``.
-
-    The one pipeline of every frequency-domain method: make the problem circular
-    (:func:`circular_embedding`: ``y_c``, ``h_c`` of period ``N``), take ``H = rfft(h_c)``,
-    multiply the data's spectrum by the filter ``W`` the method computes from ``H``, transform
-    back and keep the first ``n`` samples. The methods differ only in ``W``: the inverse filter
-    ``1 / H`` (on the kept bins), Wiener ``conj(H) / (|H|^2 + nsr)``, Tikhonov the same with
-    ``nsr = lam^2``.
-
-    Parameters
-    ----------
-    y, h : array
-        Data and kernel (validated by the caller).
-    filter_of : callable
-        ``H -> W``: an array of the ``N // 2 + 1`` filter values, one per rfft bin.
-
-    Returns
-    -------
-    ndarray
-        The estimate, ``solution_length(len(y), len(h), mode)`` samples.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> x, h = np.r_[np.zeros(20), np.ones(20)], np.array([0.6, 0.3, 0.1])
-    >>> bool(np.allclose(spectral_filter(convolve(x, h), h, lambda H: 1 / H), x))   # W = 1/H
-    True
-    """
-    if not callable(filter_of):
-        raise TypeError(f"filter_of must be a function H -> W; got {type(filter_of).__name__}")
-    y_c, h_c, n = circular_embedding(y, h, mode)
-    n_fft = y_c.size
-    H = scipy.fft.rfft(h_c, n_fft)
-    W = np.asarray(filter_of(H))
-    if W.shape != H.shape or W.dtype.kind not in "iufc":  # inf/NaN allowed: a naive inverse may divide by 0
-        raise ValueError(f"filter_of must return one number for each of the {H.size} rfft bins; got shape {W.shape}")
-    return scipy.fft.irfft(W * scipy.fft.rfft(y_c), n_fft)[:n]
-
-
-def circular_length(n, k, mode):
-    """The period ``N`` of :func:`circular_embedding` for a signal of ``n`` and a kernel of ``k``
-    samples: ``n + k - 1`` for ``full`` (padded so nothing wraps), ``n`` for the other modes.
-
-    Parameters
-    ----------
-    n : int
-        Length of the signal.
-    k : int
-        Length of the kernel.
-    mode : {"full", "same", "valid", "circular"}
-        The convolution model (see :func:`convolve`).
-
-    Returns
-    -------
-    int
-        The period ``N``.
-
-    Examples
-    --------
-    >>> circular_length(10, 3, "full"), circular_length(10, 3, "same")
-    (12, 10)
-    """
-    n, k = as_count(n, "n"), as_count(k, "k")
-    check_mode(mode)
-    return n + k - 1 if mode == "full" else n
-
-
-def masked_circular_model(n, k, mode):
-    """The circular problem of length ``N`` that contains ``mode`` exactly.
-
-    Returns ``(N, start)``: ``convolve(x, h, mode)`` equals rows ``start .. start + m - 1``
-    of the circular convolution of ``x`` zero-padded to ``N`` with ``h`` zero-padded to ``N``
-    (``N = n + k - 1`` for ``full`` and ``same``, ``n`` for ``valid`` and ``circular``).
-
-    Parameters
-    ----------
-    n : int
-        Length of the signal.
-    k : int
-        Length of the kernel.
-    mode : {"full", "same", "valid", "circular"}
-        The convolution model (see :func:`convolve`).
-
-    Returns
-    -------
-    N : int
-        The period.
-    start : int
-        The first row of the circular convolution that ``mode`` measures.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> x, h = np.arange(6.0), np.array([1.0, 2.0, 3.0])
-    >>> N, start = masked_circular_model(6, 3, "same")
-    >>> circular = convolve(np.r_[x, np.zeros(N - 6)], np.r_[h, np.zeros(N - 3)], "circular")
-    >>> bool(np.allclose(circular[start : start + 6], convolve(x, h, "same")))
-    True
-    """
-    n, k = as_count(n, "n"), as_count(k, "k")
-    check_mode(mode)
-    return (n + k - 1 if mode in ("full", "same") else n), first_full_row(k, mode)
 
 
 def convolve(x, h, mode="full"):
@@ -365,7 +93,7 @@ def convolve(x, h, mode="full"):
     check_mode(mode)
     check_kernel_fits(x.size, h.size, mode)
     if mode == "circular":
-        return scipy.fft.irfft(scipy.fft.rfft(x) * scipy.fft.rfft(h, x.size), x.size)
+        return scipy.fft.irfft(scipy.fft.rfft(x) * kernel_spectrum(h, x.size), x.size)
     if mode == "same":
         start = first_full_row(h.size, mode)
         return scipy.signal.convolve(x, h, mode="full")[start : start + x.size]
@@ -410,7 +138,7 @@ def convolve_adjoint(y, h, n, mode="full"):
     if y.size != expected:
         raise ValueError(f"y must have {expected} samples for n={n}, len(h)={h.size}, mode={mode!r}; got {y.size}")
     if mode == "circular":
-        return scipy.fft.irfft(np.conj(scipy.fft.rfft(h, n)) * scipy.fft.rfft(y), n)
+        return scipy.fft.irfft(np.conj(kernel_spectrum(h, n)) * scipy.fft.rfft(y), n)
     y_full = np.zeros(n + h.size - 1)
     start = first_full_row(h.size, mode)
     y_full[start : start + y.size] = y
@@ -543,8 +271,8 @@ def transfer_function(h, n_fft):
     """Samples of the kernel's DTFT, ``H[f] = sum_j h[j] exp(-2 pi i f j / n_fft)``.
 
     Returns ``rfft(h, n_fft)``: the ``n_fft // 2 + 1`` non-negative frequency bins
-    ``f = 0 .. n_fft // 2`` (see :func:`rfft_frequencies`). Used by every FFT
-    method so they agree on lag 0 at ``h[0]``.
+    ``f = 0 .. n_fft // 2`` (see :func:`rfft_frequencies`): the same ``H`` every FFT
+    method of the package uses (they agree on lag 0 at ``h[0]``).
 
     Parameters
     ----------
@@ -567,7 +295,7 @@ def transfer_function(h, n_fft):
     n_fft = as_count(n_fft, "n_fft")
     if n_fft < h.size:
         raise ValueError(f"n_fft must be >= len(h) = {h.size} (else the kernel is aliased); got {n_fft}")
-    return scipy.fft.rfft(h, n_fft)
+    return kernel_spectrum(h, n_fft)
 
 
 def rfft_frequencies(n_fft, fs=1.0):

@@ -8,8 +8,8 @@ levels" (:mod:`deconvlab.levels`).
 
 import numpy as np
 
-from ._checks import as_count
-from .operators import check_problem, convolve, convolve_adjoint
+from ._checks import as_count, check_problem
+from .operators import convolve, convolve_adjoint
 
 __all__ = ["richardson_lucy"]
 

@@ -1,7 +1,7 @@
 """Regularised least squares: Tikhonov, truncated SVD, the Picard plot, and the choice of lambda.
 
 The dense path follows Hansen's Regularization Tools: factorise once
-(:func:`svd_operator`), then every ``lam`` or ``k`` costs only a few vector
+(:func:`svd_factorization`), then every ``lam`` or ``k`` costs only a few vector
 operations. With ``L`` the ``order``-th difference matrix, the factorisation is
 
 - ``order = 0`` (``L = I``): the SVD ``A = U diag(s) V^T``;
@@ -28,23 +28,29 @@ import scipy.fft
 import scipy.linalg
 import scipy.optimize
 import scipy.sparse
-from scipy.sparse.linalg import LinearOperator, cg, spsolve
+from scipy.sparse.linalg import LinearOperator, cg
 
-from ._checks import as_count, as_flag, as_kernel, as_number, as_signal
-from .operators import (
+from ._checks import (
+    as_choice,
+    as_count,
+    as_flag,
+    as_kernel,
+    as_number,
+    as_signal,
+    as_singular_values,
     check_problem,
-    convolution_matrix,
-    convolve,
-    convolve_adjoint,
-    sparse_convolution_matrix,
-    spectral_filter,
+    check_sees_constant,
 )
+from ._spectral import normal_symbol, rounding_floor, spectral_filter
+from .operators import convolution_matrix, convolve, convolve_adjoint, sparse_convolution_matrix
 from .wiener_filter import wiener_filter_factors
 
 __all__ = [
-    "SVDOperator",
+    "SVDFactorization",
+    "tikhonov_filter_factors",
+    "tsvd_filter_factors",
     "difference_matrix",
-    "svd_operator",
+    "svd_factorization",
     "tikhonov",
     "tsvd",
     "Picard",
@@ -55,6 +61,9 @@ __all__ = [
     "DENSE_LIMIT",
     "DENSE_MAX",
     "CG_RTOL",
+    "CG_TRUST",
+    "TIKHONOV_METHODS",
+    "CHOOSE_LAMBDA_RULES",
 ]
 
 #: Largest n solved with dense matrices by ``method="auto"``; larger ones go matrix-free.
@@ -63,14 +72,23 @@ DENSE_LIMIT = 2048
 DENSE_MAX = 6000
 #: Relative residual of the normal equations at which conjugate gradients stop.
 CG_RTOL = 1e-10
+#: CG is trusted only where its stopping rule bounds the solution's relative error by this:
+#: ``cond(A^T A + lam^2 L^T L) * CG_RTOL <= CG_TRUST`` (a relative residual bounds the error by cond times it).
+CG_TRUST = 1e-4
+#: The algorithms of :func:`tikhonov`.
+TIKHONOV_METHODS = ("auto", "dense", "fft", "iterative", "sparse")
+#: The rules of :func:`choose_lambda`.
+CHOOSE_LAMBDA_RULES = ("gcv", "lcurve", "discrepancy")
 # scipy >= 1.12 names cg's relative tolerance ``rtol``; 1.11 (the oldest we support) calls it ``tol``.
 _CG_RTOL_KEYWORD = "rtol" if "rtol" in inspect.signature(cg).parameters else "tol"
 
 
-class SVDOperator(NamedTuple):
+class SVDFactorization(NamedTuple):
     """A factorised convolution problem (see the module docstring).
 
     ``x = basis @ (f / scale * (U.T @ y))`` with ``f = gamma**2 / (gamma**2 + lam**2)``.
+    ``stack_range`` holds the smallest and largest singular values of ``R`` in ``[A; L] = Q R``
+    (``(1, 1)`` for ``order = 0``), which the rule of solvability needs for ``order >= 1``.
     """
 
     U: np.ndarray
@@ -81,6 +99,7 @@ class SVDOperator(NamedTuple):
     mode: str
     n: int
     kernel: np.ndarray
+    stack_range: tuple = (1.0, 1.0)
 
 
 def _check_dense_size(n, what):
@@ -120,24 +139,27 @@ def difference_matrix(n, order):
     return np.diff(np.eye(n), order, axis=0)
 
 
-def _check_unique(m, n, order, h, mode):
-    """``||A x - y||^2 + lam^2 ||L x||^2`` has one minimiser only if ``[A; L]`` has rank ``n``:
-    the ``order`` directions ``L`` leaves free need at least ``order`` measurements, and the
-    constant (free for ``order >= 1``) must be seen: in ``valid`` and ``circular``,
-    ``A 1 = sum(h) 1``. (The dense path also checks the full rank condition.)"""
+def _check_unique(m, n, order, h, mode, lam=None):
+    """``||A x - y||^2 + lam^2 ||L x||^2`` has one minimiser only if ``[A; L]`` has rank ``n``
+    (``A`` alone when ``lam = 0``): ``lam = 0`` needs at least ``n`` measurements; the ``order``
+    directions ``L`` leaves free need at least ``order`` measurements, and the constant (free for
+    ``order >= 1``) must be seen: in ``valid`` and ``circular``, ``A 1 = sum(h) 1``. (Every path
+    also checks the full rank condition numerically: :func:`deconvlab._spectral.rounding_floor`.)"""
+    if lam == 0 and m < n:
+        raise ValueError(
+            f"lam = 0 with {m} measurements for {n} unknowns (mode={mode!r}): the least-squares solution is "
+            "not unique (A has a null space); use lam > 0"
+        )
     if m < order:
         raise ValueError(
             f"order={order} leaves {order} directions free but there are only {m} measurements "
             f"for n={n} unknowns: the minimiser is not unique; use order <= {m}"
         )
-    if order >= 1 and mode in ("valid", "circular") and abs(h.sum()) <= h.size * np.finfo(float).eps * np.abs(h).max():
-        raise ValueError(
-            f"h sums to zero, so mode={mode!r} cannot see a constant, which the order-{order} penalty "
-            "leaves free: the minimiser is not unique; use order=0"
-        )
+    if order >= 1:
+        check_sees_constant(h, mode, f"order-{order} penalty (use order=0)")
 
 
-def svd_operator(h, n, mode="full", order=0):
+def svd_factorization(h, n, mode="full", order=0):
     """Factorise the convolution matrix of ``(h, n, mode)`` once, for many ``lam`` or ``k``.
 
     Dense: meant for n up to a few thousand (O(n^3) time, O(n^2) memory).
@@ -155,7 +177,7 @@ def svd_operator(h, n, mode="full", order=0):
 
     Returns
     -------
-    SVDOperator
+    SVDFactorization
         ``U``, ``gamma`` (generalised singular values), ``scale``, ``basis`` and what it was made for.
 
     Raises
@@ -165,18 +187,18 @@ def svd_operator(h, n, mode="full", order=0):
 
     Examples
     --------
-    >>> operator = svd_operator([0.6, 0.3, 0.1], 40)
+    >>> operator = svd_factorization([0.6, 0.3, 0.1], 40)
     >>> operator.U.shape, operator.gamma.size
     ((42, 40), 40)
     """
     h = as_kernel(h)
     n = as_count(n, "n")
     order = as_count(order, "order", minimum=0)
-    _check_dense_size(n, "svd_operator")
+    _check_dense_size(n, "svd_factorization")
     A = convolution_matrix(h, n, mode)
     if order == 0:
         U, s, Vt = scipy.linalg.svd(A, full_matrices=False)
-        return SVDOperator(U, s, s, Vt.T, 0, mode, n, h.copy())
+        return SVDFactorization(U, s, s, Vt.T, 0, mode, n, h.copy())
     L = difference_matrix(n, order)
     _check_unique(A.shape[0], n, order, h, mode)
     Q, R = np.linalg.qr(np.vstack([A, L]))
@@ -191,13 +213,69 @@ def svd_operator(h, n, mode="full", order=0):
     with np.errstate(divide="ignore"):
         gamma = np.where(c < 1.0, c / np.sqrt(1.0 - c**2), np.inf)
     basis = scipy.linalg.solve_triangular(R, Wt.T)
-    return SVDOperator(U, gamma, c, basis, order, mode, n, h.copy())
+    r = scipy.linalg.svd(R, compute_uv=False)
+    return SVDFactorization(U, gamma, c, basis, order, mode, n, h.copy(), (float(r.min()), float(r.max())))
 
 
-def _filter_factors(gamma, lam):
-    """Tikhonov filter factors ``gamma^2 / (gamma^2 + lam^2)`` (1 where gamma is inf)."""
+def tikhonov_filter_factors(singular_values, lam):
+    """Tikhonov's filter factors ``f_i = s_i^2 / (s_i^2 + lam^2)`` (Hansen's ``fil_fac``; 1 where
+    ``s_i`` is inf, the directions a derivative penalty leaves free).
+
+    ``tikhonov`` returns ``sum_i f_i (u_i^T y / s_i) v_i``; with ``order >= 1`` the ``s_i`` are the
+    generalised singular values.
+
+    Parameters
+    ----------
+    singular_values : array
+        The (generalised) singular values, >= 0 (``inf`` allowed).
+    lam : float
+        The regularisation weight, >= 0.
+
+    Returns
+    -------
+    ndarray
+        The factors, between 0 and 1.
+
+    Examples
+    --------
+    >>> tikhonov_filter_factors(np.array([2.0, 1.0, 0.5]), 1.0).tolist()
+    [0.8, 0.5, 0.2]
+    """
+    return _tikhonov_factors(as_singular_values(singular_values, "singular_values"), as_number(lam, "lam", minimum=0.0))
+
+
+def _tikhonov_factors(s, lam):
+    """``s^2 / (s^2 + lam^2)``, 1 where ``s`` is inf; ``s`` and ``lam`` broadcast (validated by the caller)."""
     with np.errstate(invalid="ignore", over="ignore"):
-        return np.where(np.isinf(gamma), 1.0, gamma**2 / (gamma**2 + lam**2))
+        return np.where(np.isinf(s), 1.0, s**2 / (s**2 + lam**2))
+
+
+def tsvd_filter_factors(singular_values, k):
+    """Truncated SVD's filter factors: 1 for the ``k`` largest singular values, 0 for the others
+    (``singular_values`` sorted, largest first, as :func:`svd_factorization` gives them).
+
+    Parameters
+    ----------
+    singular_values : array
+        The singular values, largest first.
+    k : int
+        How many to keep, ``0 <= k <= len(singular_values)``.
+
+    Returns
+    -------
+    ndarray
+        ``len(singular_values)`` factors, 1.0 or 0.0.
+
+    Examples
+    --------
+    >>> tsvd_filter_factors(np.array([3.0, 2.0, 1.0]), 2).tolist()
+    [1.0, 1.0, 0.0]
+    """
+    size = as_singular_values(singular_values, "singular_values").size
+    k = as_count(k, "k", minimum=0)
+    if k > size:
+        raise ValueError(f"k must be between 0 and {size} (the number of singular values); got {k}")
+    return (np.arange(size) < k).astype(float)
 
 
 def _filtered_svd_solution(operator, y, f):
@@ -211,16 +289,18 @@ def _filtered_svd_solution(operator, y, f):
 
 def _check_svd(svd, y, h, n, mode, order):
     if svd is None:
-        return svd_operator(h, n, mode, order)
-    if not isinstance(svd, SVDOperator):
-        raise TypeError(f"svd must come from svd_operator; got {type(svd).__name__}")
+        return svd_factorization(h, n, mode, order)
+    if not isinstance(svd, SVDFactorization):
+        raise TypeError(f"svd must come from svd_factorization; got {type(svd).__name__}")
     if (svd.n, svd.mode, svd.order, svd.U.shape[0]) != (n, mode, order, y.size):
         raise ValueError(
             f"svd was computed for n={svd.n}, mode={svd.mode!r}, order={svd.order}, "
             f"len(y)={svd.U.shape[0]}; this call has n={n}, mode={mode!r}, order={order}, len(y)={y.size}"
         )
     if not np.array_equal(svd.kernel, h):
-        raise ValueError("svd was computed for a different kernel h: compute it with svd_operator(h, ...) for this one")
+        raise ValueError(
+            "svd was computed for a different kernel h: compute it with svd_factorization(h, ...) for this one"
+        )
     return svd
 
 
@@ -231,25 +311,40 @@ def tikhonov(y, h, lam, *, mode="full", order=0, method="auto", svd=None):
     (non-periodic) ``order``-th difference, an ``(n - order) x n`` matrix
     (identity for ``order = 0``), in every mode.
 
+    Every method obeys one rule of solvability (:func:`deconvlab._spectral.rounding_floor`): the
+    singular values of the stacked matrix ``[A; lam L]`` must stand above ``max(m, n) eps`` times the
+    largest. Where they do not, ``lam = 0`` raises (the least-squares solution is not determined by
+    float64 data) and ``lam > 0`` warns (the minimiser exists, but rounding errors set the answer).
+
     Parameters
     ----------
+    y : array
+        The data, ``convolve(x, h, mode)`` plus noise.
+    h : array
+        The kernel.
     lam : float
         Regularisation weight, >= 0. With ``order = 0`` the solution damps the
-        singular component ``i`` by the filter factor ``s_i^2 / (s_i^2 + lam^2)``.
+        singular component ``i`` by the filter factor ``s_i^2 / (s_i^2 + lam^2)``
+        (:func:`tikhonov_filter_factors`).
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
+    order : int
+        The penalty's difference order, ``0 <= order < n`` (0: ``L = I``).
     method : "auto", "dense", "fft", "iterative" or "sparse"
-        ``dense``: the factorisation of :func:`svd_operator` (reused if passed as
+        ``dense``: the factorisation of :func:`svd_factorization` (reused if passed as
         ``svd``). ``fft``: exact diagonalisation, only for ``mode="circular"``
         and ``order=0``. ``iterative``: conjugate gradients on the normal
         equations ``(A^T A + lam^2 L^T L) x = A^T y`` with FFT-based products,
         preconditioned by the circular problem, stopped at a relative residual
         of ``CG_RTOL`` (1e-10); it warns when that residual cannot vouch for the
-        solution (condition number x CG_RTOL > 1e-4) and raises if CG does not
-        converge. ``sparse``: a direct sparse LU of the augmented system
-        ``[[I, A], [A^T, -lam^2 L^T L]] [r; x] = [y; 0]``, exact to about
-        cond(A) x eps, O(n k) memory. ``auto`` takes ``fft`` where it applies, else
-        ``dense`` up to ``DENSE_LIMIT`` unknowns, else ``iterative`` where its
-        stopping rule vouches for the solution and ``sparse`` where it does not
-        (small ``lam``).
+        solution (a bound on the condition number times CG_RTOL above ``CG_TRUST``)
+        and raises if CG does not converge. ``sparse``: a direct sparse LU of the
+        scaled augmented system of the stacked least-squares problem, refined and
+        checked (its condition estimated from the factorisation). ``auto`` takes
+        ``fft`` where it applies, else ``dense`` up to ``DENSE_LIMIT`` unknowns, else
+        ``iterative`` where its stopping rule provably vouches for the solution, else ``sparse``.
+    svd : SVDFactorization, optional
+        A factorisation of this problem from :func:`svd_factorization` (``method="dense"``).
 
     Returns
     -------
@@ -260,7 +355,7 @@ def tikhonov(y, h, lam, *, mode="full", order=0, method="auto", svd=None):
     ------
     ValueError
         Bad input (named), a factorisation ``svd`` of another problem, a
-        minimiser that is not unique, or a dense solve above ``DENSE_MAX``.
+        minimiser that is not unique or not determined in float64, or a dense solve above ``DENSE_MAX``.
 
     Examples
     --------
@@ -273,46 +368,109 @@ def tikhonov(y, h, lam, *, mode="full", order=0, method="auto", svd=None):
     y, h, n = check_problem(y, h, mode)
     lam = as_number(lam, "lam", minimum=0.0)
     order = as_count(order, "order", minimum=0)
-    if method not in ("auto", "dense", "fft", "iterative", "sparse"):
-        raise ValueError(f"method must be 'auto', 'dense', 'fft', 'iterative' or 'sparse'; got {method!r}")
+    method = as_choice(method, "method", TIKHONOV_METHODS)
     if order >= n:
         raise ValueError(f"order must be < n = {n}; got {order}")
-    _check_unique(y.size, n, order, h, mode)
-    if method == "auto":
-        if svd is not None:
-            method = "dense"
-        elif mode == "circular" and order == 0:
-            method = "fft"
-        elif n <= DENSE_LIMIT:
-            method = "dense"
-        else:  # CG where its stopping rule vouches for the solution, else a direct sparse solve
-            trusted = _normal_condition(_circular_symbol(h, lam, order, n)) * CG_RTOL <= 1e-4
-            method = "iterative" if trusted else "sparse"
-    if svd is not None and method != "dense":
-        raise ValueError(f"svd is used only by method='dense' (or 'auto'); method={method!r} would ignore it")
+    _check_unique(y.size, n, order, h, mode, lam)
+    method = _choose_method(method, svd, h, lam, order, n, mode)
     if method == "fft":
-        if mode != "circular" or order != 0:
-            raise ValueError("method='fft' is exact only for mode='circular' and order=0")
-        try:  # the circular problem is diagonal in the DFT: Tikhonov is Wiener's filter with nsr = lam^2
-            return spectral_filter(y, h, lambda H: wiener_filter_factors(H, lam**2), mode)
-        except ValueError:
-            raise ValueError("lam = 0 where H = 0: the least-squares solution is not unique; use lam > 0") from None
+        return _tikhonov_fft(y, h, lam)
     if method == "iterative":
         return _tikhonov_cg(y, h, lam, mode, order, n)
     if method == "sparse":
         return _tikhonov_sparse(y, h, lam, mode, order, n)
-    operator = _check_svd(svd, y, h, n, mode, order)
+    return _tikhonov_dense(_check_svd(svd, y, h, n, mode, order), y, lam)
+
+
+def _choose_method(method, svd, h, lam, order, n, mode):
+    """The algorithm ``tikhonov`` runs (see its ``method``), and the checks that a choice applies."""
+    if svd is not None:
+        if method not in ("auto", "dense"):
+            raise ValueError(f"svd is used only by method='dense' (or 'auto'); method={method!r} would ignore it")
+        return "dense"
+    if method == "fft" and (mode != "circular" or order != 0):
+        raise ValueError("method='fft' is exact only for mode='circular' and order=0")
+    if method != "auto":
+        return method
+    if mode == "circular" and order == 0:
+        return "fft"
+    if n <= DENSE_LIMIT:
+        return "dense"
+    if _normal_condition_bound(h, lam, order, n, mode) * CG_RTOL <= CG_TRUST:
+        return "iterative"
+    return "sparse"
+
+
+def _not_determined(smallest, largest, size, lam, stacklevel=4):
+    """The one rule of solvability for a problem whose stacked matrix ``[A; lam L]`` has singular values
+    from ``smallest`` to ``largest``: raise (``lam = 0``) or warn (``lam > 0``) when ``smallest`` is at or
+    below :func:`rounding_floor` of ``largest`` for ``size = max(m, n)``."""
+    if smallest > rounding_floor(largest, size):
+        return
+    message = (
+        f"the smallest singular value of [A; lam L], {smallest:.1e}, is at rounding level (max(m, n) eps times the "
+        f"largest, {largest:.1e})"
+    )
     if lam == 0:
-        # The least-squares solution is determined by the data only where A's singular values stand
-        # above rounding: below max(m, n) eps s_max, 1/s_i multiplies rounding errors (a silent
-        # wrong answer), and exactly 0 leaves the minimiser not unique.
-        smallest, largest = np.min(operator.gamma), np.max(operator.gamma[np.isfinite(operator.gamma)])
-        if smallest <= max(y.size, n) * np.finfo(float).eps * largest:
-            raise ValueError(
-                f"lam = 0 with a numerically rank-deficient problem (smallest singular value {smallest:.1e}, "
-                f"largest {largest:.1e}): the least-squares solution is not determined; use lam > 0 (or tsvd)"
-            )
-    return _filtered_svd_solution(operator, y, _filter_factors(operator.gamma, lam))
+        raise ValueError(
+            f"lam = 0 with a numerically rank-deficient problem: {message}, so the least-squares solution is not "
+            "determined; use lam > 0 (or tsvd)"
+        )
+    warnings.warn(
+        f"tikhonov: lam = {lam:.1e} is too small for float64: {message}, so rounding errors set the answer; "
+        "use a larger lam",
+        RuntimeWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def _tikhonov_dense(operator, y, lam):
+    """The SVD (or GSVD) path: filter factors ``gamma^2 / (gamma^2 + lam^2)`` on the factorisation.
+
+    The rule of solvability needs the singular values of ``[A; lam L]``. For ``order = 0`` they are
+    ``sqrt(s_i^2 + lam^2)`` (and ``lam`` on the null space of a ``valid`` ``A``). For ``order >= 1``,
+    with ``[A; L] = Q R`` and the GSVD ``Q_A = U C W^T``, ``Q_L = V S W^T``, ``[A; lam L]`` has the
+    singular values of ``diag(d) W^T R``, ``d_i = sqrt(c_i^2 + lam^2 s_i^2)``: between
+    ``d_min sigma_min(R)`` and ``d_max sigma_max(R)``, the bounds the rule is applied to."""
+    c = operator.scale if operator.order else operator.gamma
+    weights = np.sqrt(c**2 + lam**2 * (1.0 - c**2 if operator.order else 1.0))
+    if c.size < operator.n:  # the directions A does not see (valid): c = 0, s = 1
+        weights = np.r_[weights, lam]
+    r_min, r_max = operator.stack_range
+    _not_determined(weights.min() * r_min, weights.max() * r_max, max(y.size, operator.n), lam, stacklevel=5)
+    return _filtered_svd_solution(operator, y, _tikhonov_factors(operator.gamma, lam))
+
+
+def _tikhonov_fft(y, h, lam):
+    """The circular problem with ``L = I`` is diagonal in the DFT: Tikhonov is Wiener's filter with
+    ``nsr = lam^2``; its singular values are ``|H_b|``, so the rule of solvability reads on the bins."""
+
+    def filter_of(H):
+        magnitude = np.abs(H)
+        _not_determined(np.sqrt(magnitude.min() ** 2 + lam**2), np.sqrt(magnitude.max() ** 2 + lam**2), y.size, lam, 7)
+        return wiener_filter_factors(H, lam**2)
+
+    return spectral_filter(y, h, filter_of, "circular")
+
+
+def _normal_condition_bound(h, lam, order, n, mode):
+    """An upper bound on the condition number of ``A^T A + lam^2 L^T L``, from the kernel's spectrum.
+
+    The largest eigenvalue is at most ``max|H|^2 + lam^2 max|D|^2`` (``D`` the DFT of the difference
+    stencil). The smallest is at least ``lam^2`` for ``order = 0`` (``A^T A`` is semi-definite) and,
+    where ``A`` is a filter on the whole signal (``full``: ``||A x|| = ||H X||``; ``circular``: its
+    eigenvalues), at least ``min|H|^2`` too. A ``same`` or ``valid`` matrix is a section of that
+    filter: it can have far smaller singular values (``valid`` has a null space), so only ``lam^2`` is
+    certain there. (The DFT grid of the period stands for the continuous minimum.) For ``order >= 1``
+    the penalty is not diagonal in the DFT, and the smallest value of the circular symbol
+    ``|H|^2 + lam^2 |D|^2`` is used: an estimate, not a bound."""
+    period = n + h.size - 1 if mode == "full" else n
+    symbol = normal_symbol(h, lam, order, period)
+    if order >= 1:  # an estimate: the penalty is not a filter on the signal (L is not periodic)
+        smallest = float(symbol.min())
+    else:
+        smallest = lam**2 + (float(np.min(normal_symbol(h, 0.0, 0, period))) if mode in ("full", "circular") else 0.0)
+    return float(symbol.max() / smallest) if smallest > 0 else float("inf")
 
 
 def _difference_adjoint(v, order):
@@ -323,62 +481,71 @@ def _difference_adjoint(v, order):
 
 
 def _tikhonov_sparse(y, h, lam, mode, order, n):
-    """The exact minimiser by a sparse LU of the augmented system (``r = y - A x`` the residual)
+    """The exact minimiser by a sparse LU of the augmented system of the stacked problem
+    ``min ||B x - b||``, ``B = [A; lam L]``, ``b = [y; 0]``, with the residual scaled by ``alpha``:
 
-        [[I, A], [A^T, -lam^2 L^T L]] [r; x] = [y; 0],
+        [[alpha I, B], [B^T, 0]] [r / alpha; x] = [b; 0].
 
-    whose condition number is about cond(A), not cond(A)^2 like the normal equations'. O(n k) memory
-    for a kernel of k taps (SuperLU's fill-in stays within the band)."""
+    Its condition number is about ``cond(B)`` when ``alpha`` is near ``B``'s smallest singular value
+    (Bjorck 1967), where ``alpha = 1`` would square it. The smallest singular value is estimated from a
+    first factorisation (power iteration on ``(B^T B)^-1``, whose products are solves with it), the
+    system refactored with ``alpha`` set from it, the solution refined twice, and the rule of
+    solvability applied to the estimate. O(n k) memory for a kernel of k taps."""
     A = sparse_convolution_matrix(h, n, mode)
-    m = A.shape[0]
     L = scipy.sparse.eye(n, format="csr")
     for _ in range(order):
         L = L[1:] - L[:-1]
-    system = scipy.sparse.bmat([[scipy.sparse.eye(m), A], [A.T, -(lam**2) * (L.T @ L)]], format="csc")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", scipy.sparse.linalg.MatrixRankWarning)
+    B = scipy.sparse.vstack([A, lam * L], format="csr") if lam > 0 else A
+    rows = B.shape[0]
+    b = np.concatenate([y, np.zeros(rows - y.size)])
+    largest = float(np.sqrt(normal_symbol(h, lam, order, n + h.size - 1).max()))
+
+    def factorise(alpha):
+        system = scipy.sparse.bmat([[alpha * scipy.sparse.eye(rows), B], [B.T, None]], format="csc")
         try:
-            solution = spsolve(system, np.concatenate([y, np.zeros(n)]))
-        except scipy.sparse.linalg.MatrixRankWarning:
+            return system, scipy.sparse.linalg.splu(system)
+        except RuntimeError:  # SuperLU: the matrix is exactly singular
             raise ValueError("the problem has no unique minimiser (singular system): use lam > 0") from None
-    return solution[m:]
 
+    def smallest_singular_value(lu, alpha):
+        """Power iteration on (B^T B)^-1: K [r; x] = [0; c] gives x = -alpha (B^T B)^-1 c."""
+        v = np.random.default_rng(0).standard_normal(n)
+        estimate = 0.0
+        for _ in range(12):
+            w = -lu.solve(np.concatenate([np.zeros(rows), v / np.linalg.norm(v)]))[rows:] / alpha
+            if not np.all(np.isfinite(w)):
+                return 0.0
+            estimate, v = np.linalg.norm(w), w
+        return 1.0 / np.sqrt(estimate) if estimate > 0 else float("inf")
 
-def _circular_symbol(h, lam, order, n):
-    """The DFT of the circular version of ``A^T A + lam^2 L^T L`` (length ``n``):
-    ``|H_k|^2 + lam^2 |D_k|^2``, with ``D`` the DFT of the ``order``-th difference stencil. Only
-    magnitudes enter, so it is the same for every mode (where the kernel is centred is a phase)."""
-    kernel = h if h.size <= n else h[:n]
-    H2 = np.abs(scipy.fft.rfft(kernel, n)) ** 2
-    D2 = np.abs(scipy.fft.rfft(np.diff(np.r_[1.0, np.zeros(order)], order) if order else [1.0], n)) ** 2
-    return H2 + lam**2 * D2
-
-
-def _normal_condition(symbol):
-    """Condition number of the normal equations, estimated from their circular ``symbol``."""
-    return symbol.max() / max(symbol.min(), symbol.max() * np.finfo(float).eps)
-
-
-def _warn_if_ill_conditioned(symbol, lam):
-    """Warn when CG's stopping rule cannot vouch for the solution.
-
-    CG stops at a relative residual ``CG_RTOL`` of the normal equations, which bounds the relative
-    error of the solution only by ``cond * CG_RTOL``. ``cond`` is estimated by the circular version of
-    ``A^T A + lam^2 L^T L`` (its DFT ``symbol``), which the Toeplitz matrix approaches for large n.
-    """
-    condition = _normal_condition(symbol)
-    if condition * CG_RTOL > 1e-4:
-        warnings.warn(
-            f"tikhonov(method='iterative'): lam = {lam:g} leaves the normal equations with a condition number of "
-            f"about {condition:.0e}, so CG's relative residual {CG_RTOL:g} bounds the solution's relative error only "
-            f"by about {min(condition * CG_RTOL, 1.0):.0e}: use a larger lam, or method='dense' (n <= {DENSE_MAX})",
-            RuntimeWarning,
-            stacklevel=4,
-        )
+    alpha = max(lam, rounding_floor(largest, max(rows, n)))
+    _, lu = factorise(alpha)
+    smallest = smallest_singular_value(lu, alpha)
+    _not_determined(smallest, largest, max(y.size, n), lam, stacklevel=5)
+    if not 0.1 < alpha / (smallest / np.sqrt(2)) < 10:
+        alpha = smallest / np.sqrt(2)
+        system, lu = factorise(alpha)
+    else:
+        system = scipy.sparse.bmat([[alpha * scipy.sparse.eye(rows), B], [B.T, None]], format="csc")
+    right = np.concatenate([b, np.zeros(n)])
+    solution = lu.solve(right)
+    for _ in range(2):  # iterative refinement
+        solution = solution + lu.solve(right - system @ solution)
+    return solution[rows:]
 
 
 def _tikhonov_cg(y, h, lam, mode, order, n):
     """Preconditioned CG on ``(A^T A + lam^2 L^T L) x = A^T y`` (see :func:`tikhonov`)."""
+    bound = _normal_condition_bound(h, lam, order, n, mode)
+    if bound * CG_RTOL > CG_TRUST:
+        warnings.warn(
+            f"tikhonov(method='iterative'): the normal equations' condition number may be as large as {bound:.0e} "
+            f"(lam = {lam:g}, mode={mode!r}), so CG's relative residual {CG_RTOL:g} bounds the solution's relative "
+            f"error only by about {min(bound * CG_RTOL, 1.0):.0e}: use a larger lam, or method='dense' "
+            f"(n <= {DENSE_MAX}) or 'sparse'",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     normal = LinearOperator(
         (n, n),
         matvec=lambda v: (
@@ -387,8 +554,7 @@ def _tikhonov_cg(y, h, lam, mode, order, n):
         dtype=np.float64,
     )
     # Preconditioner: the same problem made periodic, diagonal in the DFT of length n.
-    symbol = _circular_symbol(h, lam, order, n)
-    _warn_if_ill_conditioned(symbol, lam)
+    symbol = normal_symbol(h, lam, order, n)
     symbol = np.maximum(symbol, symbol.max() * 1e-12)  # keep the preconditioner bounded
     preconditioner = LinearOperator(
         (n, n), matvec=lambda v: scipy.fft.irfft(scipy.fft.rfft(v) / symbol, n), dtype=np.float64
@@ -419,8 +585,8 @@ def tsvd(y, h, k, *, mode="full", svd=None):
         How many singular values to keep.
     mode : {"full", "same", "valid", "circular"}
         The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
-    svd : SVDOperator, optional
-        A factorisation of this problem from :func:`svd_operator` (computed if omitted).
+    svd : SVDFactorization, optional
+        A factorisation of this problem from :func:`svd_factorization` (computed if omitted).
 
     Returns
     -------
@@ -440,7 +606,7 @@ def tsvd(y, h, k, *, mode="full", svd=None):
     k = as_count(k, "k")
     if k > operator.gamma.size:
         raise ValueError(f"k must be between 1 and {operator.gamma.size} (the number of singular values); got {k}")
-    return _filtered_svd_solution(operator, y, (np.arange(operator.gamma.size) < k).astype(float))
+    return _filtered_svd_solution(operator, y, tsvd_filter_factors(operator.gamma, k))
 
 
 class Picard(NamedTuple):
@@ -466,7 +632,7 @@ def picard(y, h, *, mode="full", svd=None):
         The kernel.
     mode : {"full", "same", "valid", "circular"}
         The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
-    svd : SVDOperator, optional
+    svd : SVDFactorization, optional
         A factorisation of this problem (computed if omitted).
 
     Returns
@@ -553,7 +719,7 @@ def _curves(operator, y, lams):
     """Residual norm, solution (semi)norm and GCV function for each lambda (vectorised)."""
     beta = operator.U.T @ y
     outside = max(float(y @ y - beta @ beta), 0.0)  # ||y||^2 outside the range of U
-    f = _filter_factors(operator.gamma[None, :], lams[:, None])
+    f = _tikhonov_factors(operator.gamma[None, :], lams[:, None])
     residual2 = np.sum(((1 - f) * beta) ** 2, axis=1) + outside
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(np.isinf(operator.gamma), 0.0, beta / operator.gamma)
@@ -562,7 +728,7 @@ def _curves(operator, y, lams):
     return np.sqrt(residual2), np.sqrt(seminorm2), gcv
 
 
-def choose_lambda(y, h, method="gcv", *, mode="full", noise_std=None, order=0, lams=None, svd=None, return_info=False):
+def choose_lambda(y, h, rule="gcv", *, mode="full", noise_std=None, order=0, lams=None, svd=None, return_info=False):
     """Choose ``lam`` for :func:`tikhonov` from the data alone. Returns ``lam``, or ``(lam, info)``
     with ``return_info=True``.
 
@@ -572,7 +738,7 @@ def choose_lambda(y, h, method="gcv", *, mode="full", noise_std=None, order=0, l
     - ``discrepancy``: the ``lam`` at which ``||A x_lam - y||^2 = m noise_std^2`` (needs ``noise_std``).
 
     ``info`` holds ``lams`` and the curves evaluated on them (``residual_norm``, ``solution_norm``,
-    ``gcv`` and, for the L-curve, ``curvature``), and ``method``.
+    ``gcv`` and, for the L-curve, ``curvature``), and ``rule``.
 
     Parameters
     ----------
@@ -580,8 +746,8 @@ def choose_lambda(y, h, method="gcv", *, mode="full", noise_std=None, order=0, l
         The data, ``convolve(x, h, mode)`` plus noise.
     h : array
         The kernel.
-    method : {"gcv", "lcurve", "discrepancy"}
-        The rule.
+    rule : {"gcv", "lcurve", "discrepancy"}
+        The rule that picks ``lam`` (``CHOOSE_LAMBDA_RULES``).
     mode : {"full", "same", "valid", "circular"}
         The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
     noise_std : float, optional
@@ -589,8 +755,10 @@ def choose_lambda(y, h, method="gcv", *, mode="full", noise_std=None, order=0, l
     order : int
         The penalty's difference order, as in :func:`tikhonov`.
     lams : array, optional
-        The grid of ``lam`` to evaluate (default: 400 points spanning the generalised singular values).
-    svd : SVDOperator, optional
+        The grid of ``lam`` to evaluate (default: 400 points from 1/100 of the smallest generalised singular
+        value, but not below twice the smallest that float64 resolves (``max(m, n) eps`` times the
+        largest), to 10 times the largest).
+    svd : SVDFactorization, optional
         A factorisation of this problem (computed if omitted).
     return_info : bool
         Also return the curves.
@@ -614,25 +782,25 @@ def choose_lambda(y, h, method="gcv", *, mode="full", noise_std=None, order=0, l
     y, h, n = check_problem(y, h, mode)
     order = as_count(order, "order", minimum=0)
     return_info = as_flag(return_info, "return_info")
-    if method not in ("gcv", "lcurve", "discrepancy"):
-        raise ValueError(f"method must be 'gcv', 'lcurve' or 'discrepancy'; got {method!r}")
+    rule = as_choice(rule, "rule", CHOOSE_LAMBDA_RULES)
     if noise_std is not None:
         noise_std = as_number(noise_std, "noise_std", strictly_positive=True)
-    if method == "discrepancy" and noise_std is None:
-        raise ValueError("noise_std is required by method='discrepancy'")
+    if rule == "discrepancy" and noise_std is None:
+        raise ValueError("noise_std is required by rule='discrepancy'")
     operator = _check_svd(svd, y, h, n, mode, order)
     finite = operator.gamma[np.isfinite(operator.gamma) & (operator.gamma > 0)]
-    if lams is None:
-        lams = np.logspace(np.log10(finite.min()) - 2, np.log10(finite.max()) + 1, 400)
+    if lams is None:  # from below the smallest resolved value (rounding_floor) to above the largest
+        lowest = max(finite.min() / 100, 2 * rounding_floor(finite.max(), max(y.size, n)))
+        lams = np.logspace(np.log10(lowest), np.log10(finite.max()) + 1, 400)
     lams = as_signal(lams, "lams")
     if np.any(lams <= 0):
         raise ValueError("lams must all be > 0")
     residual, seminorm, gcv = _curves(operator, y, lams)
-    info = {"method": method, "lams": lams, "residual_norm": residual, "solution_norm": seminorm, "gcv": gcv}
-    if method == "gcv":
+    info = {"rule": rule, "lams": lams, "residual_norm": residual, "solution_norm": seminorm, "gcv": gcv}
+    if rule == "gcv":
         chosen = float(lams[np.argmin(gcv)])
         return (chosen, info) if return_info else chosen
-    if method == "lcurve":
+    if rule == "lcurve":
         curvature = _lcurve_curvature(lams, residual, seminorm)
         info["curvature"] = curvature
         chosen = float(lams[np.nanargmax(curvature)])

@@ -233,6 +233,12 @@ def add_noise(y, std=None, snr_db=None, rng=0):
 
     Parameters
     ----------
+    y : array
+        The clean signal.
+    std : float, optional
+        The noise standard deviation, >= 0.
+    snr_db : float, optional
+        The signal-to-noise ratio in dB, instead of ``std``.
     rng : int or numpy.random.Generator
         Seed or generator; the default seed 0 makes every call reproducible.
 

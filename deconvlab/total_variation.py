@@ -5,14 +5,20 @@ is piecewise constant, so its total variation ``||D x||_1`` is small. :func:`tv`
 ``1/2 ||A x - y||^2 + lam ||D x||_1`` exactly, for every mode.
 """
 
+import warnings
+
 import numpy as np
 import scipy.fft
 import scipy.linalg
 
-from ._checks import as_count, as_flag, as_number, as_signal
-from .operators import check_problem, convolve, convolve_adjoint, masked_circular_model
+from ._checks import as_choice, as_count, as_flag, as_number, as_signal, check_problem, check_sees_constant
+from ._spectral import kernel_spectrum, masked_circular_model
+from .operators import convolve, convolve_adjoint
 
-__all__ = ["tv", "tv_objective"]
+__all__ = ["tv", "tv_objective", "TV_METHODS"]
+
+#: The algorithms of :func:`tv`.
+TV_METHODS = ("auto", "active-set", "admm")
 
 EPS = np.finfo(float).eps
 
@@ -59,10 +65,22 @@ def tv(y, h, lam, *, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_
 
     Parameters
     ----------
+    y : array
+        The data, ``convolve(x, h, mode)`` plus noise.
+    h : array
+        The kernel.
     lam : float
         Weight of the total variation, >= 0.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
+    nonneg : bool
+        Add the constraint ``x >= 0``.
+    tol : float
+        Stopping tolerance of the chosen method (relative), > 0.
+    max_iter : int, optional
+        Iteration limit (default 2000 for active-set, 20000 for ADMM).
     method : "auto", "active-set" or "admm"
-        ``active-set`` (the default without ``nonneg``): writes ``x = x_0 + sum_j z_j step_j``
+        ``active-set``: writes ``x = x_0 + sum_j z_j step_j``
         so that ``||D x||_1 = ||z||_1`` and solves that lasso exactly by an active-set
         (feature-sign) method: each iteration costs one FFT-based gradient, O(n log n), plus a
         least-squares solve on the current jumps. It stops when the optimality conditions hold:
@@ -70,15 +88,14 @@ def tv(y, h, lam, *, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_
         ``|g_j + lam sign(z_j)| <= tol lam`` for those in it (``g`` the gradient of the data term
         with respect to the jump heights). Fast when the solution has few jumps.
         The active-set steps need full column rank; where they lose it (``valid`` with more
-        jumps than measurements, a kernel that sums to zero), ``auto`` switches to ADMM.
-        ``admm`` (used with ``nonneg``): see :func:`_tv_admm`; slower on very ill-conditioned
-        blurs, where it may need tens of thousands of iterations.
-    tol : float
-        Stopping tolerance of the chosen method (relative).
-    max_iter : int, optional
-        Iteration limit (default 2000 for active-set, 20000 for ADMM).
+        jumps than measurements), ``auto`` switches to ADMM.
+        ``admm``: see :func:`_tv_admm`, the method that also handles ``x >= 0``; slower on very
+        ill-conditioned blurs, where it may need tens of thousands of iterations.
+        ``auto`` (the default) takes the active set; with ``nonneg`` it keeps the active set's answer
+        when that is already ``>= 0`` (then it is also the constrained minimiser) and runs ADMM otherwise.
+        Either method warns (``RuntimeWarning``) if it stops at ``max_iter`` before its tolerance.
     return_info : bool
-        Also return a dict with ``iterations``, ``converged``, ``final_objective`` and the
+        Also return a dict with ``method``, ``iterations``, ``converged``, ``final_objective`` and the
         method's own measures.
 
     Returns
@@ -99,28 +116,40 @@ def tv(y, h, lam, *, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_
     tol = as_number(tol, "tol", strictly_positive=True)
     nonneg = as_flag(nonneg, "nonneg")
     return_info = as_flag(return_info, "return_info")
-    if method not in ("auto", "active-set", "admm"):
-        raise ValueError(f"method must be 'auto', 'active-set' or 'admm'; got {method!r}")
-    automatic = method == "auto"
-    if automatic:
-        method = "admm" if nonneg else "active-set"
-    if method == "active-set":
-        if nonneg:
-            raise ValueError("method='active-set' does not handle nonneg=True; use method='admm'")
+    method = as_choice(method, "method", TV_METHODS)
+    if method == "active-set" and nonneg:
+        raise ValueError("method='active-set' does not handle nonneg=True; use method='admm'")
+    check_sees_constant(h, mode, "total variation")
+    if method in ("auto", "active-set"):
         try:
             x, info = _tv_active_set(
                 y, h, lam, mode, n, tol, as_count(2000 if max_iter is None else max_iter, "max_iter")
             )
+            # Without the constraint the minimiser is x; if x >= 0 it is also the constrained one.
+            if not nonneg or np.min(x) >= 0:
+                if not info["converged"]:
+                    warnings.warn(
+                        f"tv: the active-set method stopped at its iteration limit ({info['iterations']}) before its "
+                        f"optimality conditions held to tol = {tol:g}: raise max_iter, or use method='admm'",
+                        RuntimeWarning,
+                        stacklevel=2,
+                    )
+                return (x, info) if return_info else x
         except _RankDeficient:
-            if not automatic:
+            if method == "active-set":
                 raise ValueError(
                     "method='active-set' needs every least-squares step to have full column rank; this problem "
                     f"(mode={mode!r}, {y.size} measurements for {n} unknowns) does not: use method='admm'"
                 ) from None
-            method = "admm"
-    if method == "admm":
-        x, info = _tv_admm(
-            y, h, lam, mode, n, nonneg, tol, as_count(20000 if max_iter is None else max_iter, "max_iter")
+    x, info = _tv_admm(y, h, lam, mode, n, nonneg, tol, as_count(20000 if max_iter is None else max_iter, "max_iter"))
+    if not info["converged"]:
+        warnings.warn(
+            f"tv: ADMM stopped at its iteration limit ({info['iterations']}) before its tolerance {tol:g}: "
+            f"relative primal residual {info['primal_residual'] / max(info['primal_scale'], 1e-300):.1e}, relative "
+            f"dual residual {info['dual_residual'] / max(info['dual_scale'], 1e-300):.1e}; the objective "
+            f"{info['final_objective']:.3e} may be above the minimum: raise max_iter",
+            RuntimeWarning,
+            stacklevel=2,
         )
     return (x, info) if return_info else x
 
@@ -226,6 +255,7 @@ def _tv_active_set(y, h, lam, mode, n, tol, max_iter):
     weight = np.abs(h) / np.abs(h).sum()
     lag = np.arange(h.size)
     separation = 3 * np.sqrt(np.sum(weight * (lag - np.sum(weight * lag)) ** 2)) + 2
+    bound = lam * (1 + tol)
     learn(0)
     active, signs = [], np.zeros(0)
     coefficients = np.array([step_products[0] / products[0, 0]])
@@ -239,10 +269,10 @@ def _tv_active_set(y, h, lam, mode, n, tol, max_iter):
         # The smooth problem's gradient in (level, active jumps): zero at its minimiser.
         smooth_gradient = np.r_[all_gradients[0], gradient[np.asarray(active, dtype=int) - 1] + lam * signs]
         inside_ok = np.max(np.abs(smooth_gradient)) <= tol * max(lam, 1e-300)
-        if abs(outside[worst]) <= lam * (1 + tol) and inside_ok:
+        if abs(outside[worst]) <= bound and inside_ok:
             converged = True
             break
-        if abs(outside[worst]) <= lam * (1 + tol):
+        if abs(outside[worst]) <= bound:
             # Only the accuracy of the last solve is short (G holds products of size ~n, so its
             # rounding can exceed tol * lam): one step of iterative refinement with the gradient
             # computed from the convolutions, if it keeps every sign.
@@ -250,10 +280,10 @@ def _tv_active_set(y, h, lam, mode, n, tol, max_iter):
             if np.array_equal(np.sign(refined[1:]), signs):
                 coefficients = refined
                 continue
-        if abs(outside[worst]) > lam * (1 + tol):
+        if abs(outside[worst]) > bound:
             # Add the strongest violators, at most 10 a round, no two closer than three widths of
             # the kernel (closer jumps have nearly collinear blurred steps: add those one by one).
-            violators = np.flatnonzero(np.abs(outside) > lam * (1 + tol))
+            violators = np.flatnonzero(np.abs(outside) > bound)
             chosen = []
             for index in violators[np.argsort(-np.abs(outside[violators]))]:
                 if len(chosen) < 10 and all(abs(index - other) > separation for other in chosen):
@@ -316,10 +346,10 @@ def _tv_admm(y, h, lam, mode, n, nonneg, tol, max_iter, rho=None):
     N, start = masked_circular_model(n, h.size, mode)
     m = y.size
 
-    H = scipy.fft.rfft(h, N)
+    H = kernel_spectrum(h, N)
     difference = np.zeros(N)
     difference[0], difference[-1] = -1.0, 1.0  # (D_c u)[i] = u[i+1] - u[i]
-    Dh = scipy.fft.rfft(difference)
+    Dh = kernel_spectrum(difference, N)
     measured = np.zeros(N)
     measured[start : start + m] = 1.0
     y_padded = np.zeros(N)
@@ -384,6 +414,8 @@ def _tv_admm(y, h, lam, mode, n, nonneg, tol, max_iter, rho=None):
         "objective": np.array(history),
         "primal_residual": primal,
         "dual_residual": dual,
+        "primal_scale": scale_primal,
+        "dual_scale": scale_dual,
         "converged": converged,
         "final_objective": tv_objective(x, y, h, lam, mode),
     }

@@ -12,13 +12,14 @@ import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
+import scipy.fft
 
 from .inverse import inverse_filter, kept_bandwidth
 from .levels import piecewise_refit, quantize
 from .metrics import magnitude_db, rmse
 from .operators import circular_length, convolve, rfft_frequencies, transfer_function
 from .plotting import plot_barcode_explorer, plot_blur_explorer, plot_reconstruction, plot_regularization_explorer
-from .regularization import picard, svd_operator, tikhonov, tsvd
+from .regularization import picard, svd_factorization, tikhonov, tikhonov_filter_factors, tsvd, tsvd_filter_factors
 from .signals import add_noise, gaussian_kernel, seed_gaussian, seed_square_wave, square_wave
 from .total_variation import tv
 from .wiener_filter import oracle_nsr, wiener
@@ -92,8 +93,8 @@ def blur_view(sigma_s=0.4, noise=0.0, seed=0, fig=None):
     y = add_noise(convolve(x, h, "same"), std=noise * JUMP, rng=seed)
     n_fft = circular_length(x.size, h.size, "full")
     f = rfft_frequencies(n_fft, FS)
-    X = np.fft.rfft(x, n_fft)
-    Y = np.fft.rfft(y, n_fft)
+    X = scipy.fft.rfft(x, n_fft)
+    Y = scipy.fft.rfft(y, n_fft)
     H = transfer_function(h, n_fft)
     spectra = [
         (magnitude_db(X), "|X| signal"),
@@ -463,7 +464,7 @@ def wiener_explorer():
 def _svd_of(sigma, n):
     """The SVD of the full-mode blur by a Gaussian of ``sigma`` samples (kept: a slider moved back
     and forth finds it again)."""
-    return svd_operator(gaussian_kernel(sigma), n, "full")
+    return svd_factorization(gaussian_kernel(sigma), n, "full")
 
 
 def _svd_problem(sigma, noise, n, seed):
@@ -528,7 +529,7 @@ def tsvd_view(sigma=3.0, noise=1e-3, k=40, n=256, seed=0, fig=None):
     """
     x, h, y, operator = _svd_problem(sigma, noise, n, seed)
     data = picard(y, h, mode="full", svd=operator)
-    factors = (np.arange(data.singular_values.size) < k).astype(float)
+    factors = tsvd_filter_factors(data.singular_values, k)
     estimate = tsvd(y, h, k, mode="full", svd=operator)
     title = f"σ = {sigma:.1f} samples, noise {noise:g} × jump, k = {k}: RMSE {rmse(estimate, x):.3f}"
     return plot_regularization_explorer(data, factors, np.arange(n), x, estimate, title, fig=fig, method="TSVD")
@@ -591,7 +592,7 @@ def regularization_view(sigma=3.0, noise=1e-3, lam=1e-2, n=256, seed=0, fig=None
     """
     x, h, y, operator = _svd_problem(sigma, noise, n, seed)
     data = picard(y, h, mode="full", svd=operator)
-    factors = data.singular_values**2 / (data.singular_values**2 + lam**2)
+    factors = tikhonov_filter_factors(data.singular_values, lam)
     estimate = tikhonov(y, h, lam, mode="full", svd=operator)
     title = (
         f"σ = {sigma:.1f} samples, noise {noise:g} × jump, λ = {lam:.1e}: "

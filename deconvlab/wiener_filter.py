@@ -10,12 +10,14 @@ the naive inverse 1/H; a large ``nsr`` shuts the bin. Compare thresholding
 (notebook 03): a 0/1 weight on 1/H; Wiener's weight is ``|H|^2 / (|H|^2 + nsr)``.
 """
 
+import warnings
+
 import numpy as np
 import scipy.fft
 
-from ._checks import as_kernel, as_number, as_signal, check_kernel_fits, check_mode
+from ._checks import as_kernel, as_number, as_signal, check_kernel_fits, check_mode, solution_length
+from ._spectral import circular_length, spectral_filter, unresolved_bins
 from .inverse import gaussian_cutoff
-from .operators import circular_length, spectral_filter
 
 __all__ = [
     "wiener",
@@ -33,12 +35,20 @@ def wiener(y, h, nsr, *, mode="full"):
 
     Parameters
     ----------
+    y : array
+        The data, ``convolve(x, h, mode)`` plus noise.
+    h : array
+        The kernel.
     nsr : float or array
         Noise-to-signal power ratio ``S_ee(f) / S_xx(f)`` per rfft bin of the
         circular problem, in the same units as ``|H|^2`` (so for an unnormalised
         kernel it scales with the gain squared). A scalar assumes it flat; an
         array must have ``N // 2 + 1`` entries, ``N`` the circular length
-        (``len(y)`` for ``full`` and ``circular``); ``inf`` shuts a bin.
+        (``len(y)`` for ``full`` and ``circular``); ``inf`` shuts a bin. Where
+        ``sqrt(|H|^2 + nsr)`` is at rounding level (``N eps max|H|``) a ``RuntimeWarning`` names
+        the bins: there the filter divides rounding errors.
+    mode : {"full", "same", "valid", "circular"}
+        The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
 
     Returns
     -------
@@ -56,7 +66,28 @@ def wiener(y, h, nsr, *, mode="full"):
     y = as_signal(y, "y")
     h = as_kernel(h)
     check_mode(mode)
-    return spectral_filter(y, h, lambda H: wiener_filter_factors(H, nsr), mode)
+
+    n_fft = circular_length(solution_length(y.size, h.size, mode), h.size, mode)
+
+    def filter_of(H):
+        W = wiener_filter_factors(H, nsr)
+        _warn_about_unresolved_bins(H, nsr, n_fft)
+        return W
+
+    return spectral_filter(y, h, filter_of, mode)
+
+
+def _warn_about_unresolved_bins(H, nsr, n_fft):
+    """Warn, naming the bins, where ``sqrt(|H|^2 + nsr)`` is at rounding level (the package's one rule of
+    solvability, :func:`deconvlab._spectral.rounding_floor`): there the filter divides rounding errors."""
+    bins = unresolved_bins(H, nsr, n_fft)
+    if bins.size:
+        warnings.warn(
+            f"wiener: sqrt(|H|^2 + nsr) is at rounding level (n eps max|H|) in {bins.size} of {H.size} rfft bins "
+            f"({bins[0]}..{bins[-1]}): there the filter amplifies rounding errors; use a larger nsr",
+            RuntimeWarning,
+            stacklevel=4,
+        )
 
 
 def wiener_filter_factors(H, nsr):

@@ -31,7 +31,7 @@ CASES = [
         "n_fft",
     ),
     ("estimate_levels count=10**6 (took 10 s, 1.7 GB)", lambda: dl.estimate_levels(y, 10**6), ValueError, "count"),
-    ("svd_operator n=10**4 (minutes, GBs)", lambda: dl.svd_operator(h, 10**4), ValueError, "too large"),
+    ("svd_factorization n=10**4 (minutes, GBs)", lambda: dl.svd_factorization(h, 10**4), ValueError, "too large"),
 ]
 
 

@@ -113,6 +113,14 @@ SPECS = {
         {"H": np.fft.rfft(H, 8), "nsr": 0.01},
         {"H": without(SIGNAL, "scalar", "complex", "bool array"), "nsr": without(NONNEGATIVE, "inf", "array")},
     ),
+    dl.tikhonov_filter_factors: (
+        {"singular_values": np.array([2.0, 1.0, np.inf]), "lam": 0.5},
+        {"singular_values": without(SIGNAL, "inf", "scalar"), "lam": NONNEGATIVE},
+    ),
+    dl.tsvd_filter_factors: (
+        {"singular_values": np.array([2.0, 1.0, 0.5]), "k": 2},
+        {"singular_values": without(SIGNAL, "inf", "scalar"), "k": {**COUNT0, "too many": 4}},
+    ),
     dl.spectral_filter: (
         {"y": FULL, "h": H, "filter_of": np.conj, "mode": "full"},
         {"y": SIGNAL, "h": KERNEL, "filter_of": {"string": "1/H", "None": None, "int": 1}, "mode": MODE},
@@ -203,7 +211,7 @@ SPECS = {
         {"y": SIGNAL, "method": METHOD, "band": {**POSITIVE, "above one": 2.0}},
     ),
     dl.difference_matrix: ({"n": 10, "order": 1}, {"n": COUNT, "order": COUNT0}),
-    dl.svd_operator: (
+    dl.svd_factorization: (
         {"h": H, "n": 40, "mode": "full", "order": 0},
         {"h": KERNEL, "n": COUNT, "mode": MODE, "order": COUNT0},
     ),
@@ -216,11 +224,11 @@ SPECS = {
     dl.condition_number: ({"h": H, "n": 40, "mode": "full"}, {"h": KERNEL, "n": COUNT, "mode": MODE}),
     dl.gaussian_condition_number: ({"sigma": 2.0}, {"sigma": POSITIVE}),
     dl.choose_lambda: (
-        {"y": FULL, "h": H, "method": "discrepancy", "mode": "full", "noise_std": 0.01, "order": 0},
+        {"y": FULL, "h": H, "rule": "discrepancy", "mode": "full", "noise_std": 0.01, "order": 0},
         {
             "y": SIGNAL,
             "h": KERNEL,
-            "method": METHOD,
+            "rule": METHOD,
             "mode": MODE,
             "noise_std": without(POSITIVE, "None"),
             "order": COUNT0,
@@ -363,7 +371,7 @@ def test_bad_input_names_the_argument_or_is_documented(function, valid, argument
         (lambda: dl.quantize(Y, []), "levels"),
         (lambda: dl.estimate_levels(Y, 41), "count"),
         (lambda: dl.tsvd(FULL, H, 41), "k"),
-        (lambda: dl.tikhonov(FULL, H, 0.1, svd=dl.svd_operator(np.array([0.5, 0.5]), 40)), "svd"),
+        (lambda: dl.tikhonov(FULL, H, 0.1, svd=dl.svd_factorization(np.array([0.5, 0.5]), 40)), "svd"),
         (lambda: dl.add_noise(Y, std=0.1, snr_db=20), "std"),
         (lambda: dl.add_noise(Y), "std"),
         (lambda: dl.spectral_filter(FULL, H, "1/H"), "filter_of"),

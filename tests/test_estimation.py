@@ -59,7 +59,7 @@ def test_blur_estimates_are_within_10_percent_when_the_plateaus_are_wider_than_t
     for seed in range(5):
         y = dl.add_noise(clean, std=level * 2.5, rng=seed)
         edge = dl.estimate_blur_from_edge(y)
-        model, info = dl.estimate_blur(y, grid, return_info=True)
+        model, info = dl.estimate_blur(y, grid, mode="same", return_info=True)
         assert abs(edge / sigma - 1) < 0.03, f"seed {seed}: edge {edge:.2f} for {sigma}"
         assert abs(model / sigma - 1) < 0.1, f"seed {seed}: model selection {model:.2f} for {sigma}"
         assert info["rss"].shape == grid.shape and int(np.argmin(info["rss"])) in (2, 3, 4), info["rss"]
@@ -73,7 +73,7 @@ def test_model_selection_pins_the_question_blur_at_low_noise_and_the_edge_fit_ca
     clean = dl.convolve(x, dl.seed_gaussian(x.size, 200), "same")
     for seed in range(3):
         y = dl.add_noise(clean, std=1e-3 * np.ptp(clean), rng=seed)
-        assert abs(dl.estimate_blur(y, np.arange(40.0, 101.0, 10.0)) / 80 - 1) < 0.05, f"seed {seed}"
+        assert abs(dl.estimate_blur(y, np.arange(40.0, 101.0, 10.0), mode="same") / 80 - 1) < 0.05, f"seed {seed}"
         assert abs(dl.estimate_blur_from_edge(y) / 80 - 1) > 0.1, f"seed {seed}: the edge fit should be biased"
 
 
@@ -100,4 +100,4 @@ def test_blur_estimators_bad_input():
     with pytest.raises(ValueError, match="sigmas"):
         dl.estimate_blur(np.arange(500.0), [2.0, -1.0])
     with pytest.raises(ValueError, match="y has 100 samples"):
-        dl.estimate_blur(np.arange(100.0), [20.0])
+        dl.estimate_blur(np.arange(100.0), [20.0], mode="same")

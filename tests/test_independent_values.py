@@ -195,4 +195,4 @@ def test_penalty_orders_at_their_limits():
     assert dl.difference_matrix(3, 2).shape == (1, 3)
     h = np.ones(5) / 5  # valid with n = 5: m = 1 measurement, an order-2 penalty leaves 2 directions free
     with pytest.raises(ValueError, match="1 measurements"):
-        dl.svd_operator(h, 5, "valid", order=2)
+        dl.svd_factorization(h, 5, "valid", order=2)

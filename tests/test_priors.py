@@ -81,7 +81,10 @@ def test_tv_with_lam_to_zero_is_least_squares():
     h = dl.gaussian_kernel(1.0)
     y = dl.convolve(x, h)
     least_squares = np.linalg.lstsq(dl.convolution_matrix(h, 50, "full"), y, rcond=None)[0]
-    np.testing.assert_allclose(dl.tv(y, h, 1e-12), least_squares, atol=1e-8)
+    # At lam = 1e-12 the active set's optimality test (gradients within tol * lam) is below rounding: it says so.
+    with pytest.warns(RuntimeWarning, match="iteration limit"):
+        estimate = dl.tv(y, h, 1e-12)
+    np.testing.assert_allclose(estimate, least_squares, atol=1e-8)
 
 
 def test_tv_recovers_a_clean_square_wave_through_a_mild_blur():

@@ -85,7 +85,7 @@ def test_tsvd_keeps_the_largest_singular_values():
 
 def test_svd_operator_is_reused_and_checked():
     _, h, y = problem()
-    operator = dl.svd_operator(h, 80, "full")
+    operator = dl.svd_factorization(h, 80, "full")
     np.testing.assert_allclose(dl.tikhonov(y, h, 0.1, svd=operator), dl.tikhonov(y, h, 0.1), atol=1e-12)
     with pytest.raises(ValueError, match="svd"):
         dl.tikhonov(y, h, 0.1, order=1, svd=operator)
@@ -97,7 +97,7 @@ def test_svd_of_another_kernel_or_for_another_method_is_refused():
     """A factorisation of a different kernel gave a 179 % wrong answer; one passed to a method that
     cannot use it was silently ignored. Both now raise."""
     _, h, y = problem()
-    other = dl.svd_operator(h[::-1] * 1.01 + 0.01, 80, "full")
+    other = dl.svd_factorization(h[::-1] * 1.01 + 0.01, 80, "full")
     for solve in (
         lambda: dl.tikhonov(y, h, 0.1, svd=other),
         lambda: dl.tsvd(y, h, 5, svd=other),
@@ -106,7 +106,7 @@ def test_svd_of_another_kernel_or_for_another_method_is_refused():
     ):
         with pytest.raises(ValueError, match="different kernel"):
             solve()
-    own = dl.svd_operator(h, 80, "full")
+    own = dl.svd_factorization(h, 80, "full")
     with pytest.raises(ValueError, match="method='dense'"):
         dl.tikhonov(y, h, 0.1, method="iterative", svd=own)
 
@@ -114,7 +114,7 @@ def test_svd_of_another_kernel_or_for_another_method_is_refused():
 def test_dense_paths_refuse_a_size_they_cannot_hold():
     h = np.ones(3) / 3
     for call in (
-        lambda: dl.svd_operator(h, 10_000),
+        lambda: dl.svd_factorization(h, 10_000),
         lambda: dl.condition_number(h, 10_000),
         lambda: dl.tikhonov(np.ones(10_002), h, 0.1, method="dense"),
         lambda: dl.choose_lambda(np.ones(10_002), h),
@@ -150,8 +150,8 @@ def test_choose_lambda_gcv_is_within_1_5x_of_the_best_in_the_median():
         x = dl.square_wave(n, int(rng.integers(30, 80)), 0.5, (0.0, 1.0), delay=int(rng.integers(0, 30)))
         h = dl.gaussian_kernel(float(rng.uniform(2, 6)))
         y = dl.add_noise(dl.convolve(x, h), std=float(10 ** rng.uniform(-3, -1)), rng=seed)
-        operator = dl.svd_operator(h, n, "full")
-        lam, info = dl.choose_lambda(y, h, mode="full", method="gcv", svd=operator, return_info=True)
+        operator = dl.svd_factorization(h, n, "full")
+        lam, info = dl.choose_lambda(y, h, mode="full", rule="gcv", svd=operator, return_info=True)
         errors = [dl.rmse(dl.tikhonov(y, h, candidate, svd=operator), x) for candidate in info["lams"]]
         ratios.append(dl.rmse(dl.tikhonov(y, h, lam, svd=operator), x) / min(errors))
     assert np.median(ratios) < 1.5
@@ -160,19 +160,19 @@ def test_choose_lambda_gcv_is_within_1_5x_of_the_best_in_the_median():
 def test_choose_lambda_methods_return_their_curves():
     x, h, y = problem(n=150, sigma=3.0, noise=0.01)
     for method in ("gcv", "lcurve", "discrepancy"):
-        lam, info = dl.choose_lambda(y, h, method=method, noise_std=0.01, return_info=True)
-        assert lam > 0 and info["method"] == method and info["lams"].size == info["gcv"].size
-        assert dl.choose_lambda(y, h, method=method, noise_std=0.01) == lam  # without return_info: lam alone
-    lam, info = dl.choose_lambda(y, h, method="discrepancy", noise_std=0.01, return_info=True)
+        lam, info = dl.choose_lambda(y, h, rule=method, noise_std=0.01, return_info=True)
+        assert lam > 0 and info["rule"] == method and info["lams"].size == info["gcv"].size
+        assert dl.choose_lambda(y, h, rule=method, noise_std=0.01) == lam  # without return_info: lam alone
+    lam, info = dl.choose_lambda(y, h, rule="discrepancy", noise_std=0.01, return_info=True)
     residual = np.linalg.norm(dl.convolve(dl.tikhonov(y, h, lam), h) - y)
     assert residual**2 == pytest.approx(y.size * 0.01**2, rel=1e-6)
-    lam, info = dl.choose_lambda(y, h, method="lcurve", return_info=True)
+    lam, info = dl.choose_lambda(y, h, rule="lcurve", return_info=True)
     assert info["lams"][np.nanargmax(info["curvature"])] == lam
 
 
 def test_choose_lambda_with_derivative_regularisation():
     _, h, y = problem(n=120, sigma=3.0)
-    lam, info = dl.choose_lambda(y, h, method="gcv", order=1, return_info=True)
+    lam, info = dl.choose_lambda(y, h, rule="gcv", order=1, return_info=True)
     assert np.argmin(info["gcv"]) not in (0, info["gcv"].size - 1)  # an interior minimum
 
 
@@ -189,8 +189,8 @@ def test_choose_lambda_with_derivative_regularisation():
         (lambda: dl.tsvd(np.ones(20), np.ones(3), 0), ValueError, "k"),
         (lambda: dl.tsvd(np.ones(20), np.ones(3), 19), ValueError, "k"),
         (lambda: dl.tsvd(np.ones(20), np.ones(3), 2.5), TypeError, "k"),
-        (lambda: dl.choose_lambda(np.ones(20), np.ones(3), method="discrepancy"), ValueError, "noise_std"),
-        (lambda: dl.choose_lambda(np.ones(20), np.ones(3), method="guess"), ValueError, "method"),
+        (lambda: dl.choose_lambda(np.ones(20), np.ones(3), rule="discrepancy"), ValueError, "noise_std"),
+        (lambda: dl.choose_lambda(np.ones(20), np.ones(3), rule="guess"), ValueError, "rule"),
         (lambda: dl.choose_lambda(np.ones(20), np.ones(3), lams=[-1.0, 1.0]), ValueError, "lams"),
         (lambda: dl.condition_number(np.zeros(3), 10), ValueError, "h"),
     ],
@@ -298,14 +298,14 @@ def test_preconditioner_symbol_is_the_spectrum_of_the_circulant_normal_matrix(or
     matrix's eigenvalues, computed independently from dense circulant matrices."""
     import scipy.linalg
 
-    from deconvlab.regularization import _circular_symbol
+    from deconvlab._spectral import normal_symbol
 
     n, lam = 24, 0.7
     h = np.array([0.5, 0.3, 0.15, 0.05])
-    stencil = np.diff(np.r_[1.0, np.zeros(order)], order) if order else np.array([1.0])
+    stencil = dl.difference_matrix(order + 1, order)[0]  # the first row of L: (z - 1)^order
     C_h = scipy.linalg.circulant(np.r_[h, np.zeros(n - h.size)])
     C_d = scipy.linalg.circulant(np.r_[stencil, np.zeros(n - stencil.size)])
     eigenvalues = np.sort(np.linalg.eigvalsh(C_h.T @ C_h + lam**2 * C_d.T @ C_d))
-    half = _circular_symbol(h, lam, order, n)  # rfft bins 0..n/2
+    half = normal_symbol(h, lam, order, n)  # rfft bins 0..n/2
     whole = np.r_[half, half[1:-1][::-1]]  # the other half of a real matrix's spectrum mirrors it
     np.testing.assert_allclose(np.sort(whole), eigenvalues, rtol=1e-10)

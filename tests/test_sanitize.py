@@ -28,7 +28,7 @@ def sanitize(text):
 
 REPLACED = [
     ("<function f at 0x7f3a2b1c9d30>", "<function f at 0xADDRESS>"),
-    ("<deconvlab.SVDOperator object at 0x7F3A2B1C>", "<deconvlab.SVDOperator object at 0xADDRESS>"),
+    ("<deconvlab.SVDFactorization object at 0x7F3A2B1C>", "<deconvlab.SVDFactorization object at 0xADDRESS>"),
 ]
 KEPT = [
     "<Figure size 1000x540 with 2 Axes>",  # a figure size is not an address
