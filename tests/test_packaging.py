@@ -100,7 +100,7 @@ def test_runtime_dependencies_are_what_the_package_imports():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     runtime = {_name(r) for r in pyproject["project"]["dependencies"]}
     imported = set()
-    for path in (ROOT / "deconvlab").glob("*.py"):
+    for path in (ROOT / "deconvlab").rglob("*.py"):  # the barcodes subpackage too
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 imported |= {alias.name.split(".")[0] for alias in node.names}
