@@ -186,7 +186,7 @@ def test_the_beam_search_cost_is_the_least_squares_misfit_with_the_depth_fitted(
     profile = fit.profile[:, None] * basis
     fill = model._relaxed_modules(-fit.darkness, 0.9 * profile)
     found = search._beam_search(fit.darkness, profile, fill, 200)
-    assert len(found) > 5 and found[0][1] == "4006381333931"
+    assert len(found) > 5 and found[0].code == "4006381333931"
     for cost, code in found[:20]:
         column = profile @ dl.ean13_modules(code)
         depth = (column @ fit.darkness) / (column @ column)
@@ -230,8 +230,8 @@ def test_the_neighbour_polish_finds_the_true_code_from_any_two_digit_neighbour()
     for row in symbology._neighbours(full)[::100]:
         wrong = "".join(map(str, row))
         found = sorted(fit.polish(wrong, start, width, sigma))
-        assert found[0][1] == full and found[0][0] == pytest.approx(rss, rel=1e-6), (wrong, found[0])
-        assert all(other[0] - rss > 4 * noise**2 for other in found[1:]), (wrong, found)
+        assert found[0].code == full and found[0].rss == pytest.approx(rss, rel=1e-6), (wrong, found[0])
+        assert all(other.rss - rss > 4 * noise**2 for other in found[1:]), (wrong, found)
 
 
 @pytest.mark.parametrize(

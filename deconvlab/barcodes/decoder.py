@@ -110,23 +110,22 @@ def decode_ean13(y, *, blur=None, return_info=False):
     attempts = _blind_attempts(_Fit(y))
     fit = _Fit(y, blur)
     if blur is not None:  # every code the blind search found, refitted with the blur held at its value
-        for _, code, start, width, _, _ in attempts[:]:
-            if code is not None:
-                start, width, _, _ = fit.refine(code, start, width, blur)
-                new_code, rss, margin = fit.search(start, width, blur, code=code)
-                attempts.append((rss, new_code, start, width, blur, margin))
-        attempts = [attempt for attempt in attempts if attempt[4] == blur]
-    best = min(attempts, key=lambda attempt: attempt[0])
+        for attempt in attempts[:]:
+            if attempt.code is not None:
+                start, width, _, _ = fit.refine(attempt.code, attempt.start, attempt.width, blur)
+                attempts.append(fit.search(start, width, blur, code=attempt.code))
+        attempts = [attempt for attempt in attempts if attempt.sigma == blur]
+    best = min(attempts, key=lambda attempt: attempt.rss)
     for _ in range(POLISH_ROUNDS):  # the best code's neighbours: better codes, or its closest rivals
-        if best[1] is None or best[3] < 1.0:
+        if best.code is None or best.width < 1.0:
             break
-        attempts += fit.polish(*best[1:5])
-        new_best = min(attempts, key=lambda attempt: attempt[0])
-        if new_best[1] == best[1]:
+        attempts += fit.polish(best.code, best.start, best.width, best.sigma)
+        new_best = min(attempts, key=lambda attempt: attempt.rss)
+        if new_best.code == best.code:
             break
         best = new_best
-    rivals = [attempt[0] - best[0] for attempt in attempts if attempt[1] != best[1]]
-    best = best[:5] + (min([best[5]] + rivals),)  # the margin over the runner-up, wherever it was found
+    rivals = [attempt.rss - best.rss for attempt in attempts if attempt.code != best.code]
+    best = best._replace(margin=min([best.margin] + rivals))  # the margin over the runner-up, wherever it was found
     rss, code, start, width, sigma, margin = best
     expected = y.size * noise**2
     ratio = rss / expected if expected > 0 else np.inf

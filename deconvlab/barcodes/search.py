@@ -4,6 +4,8 @@ geometry, search, refinement of the geometry for a code, the polish of a code's 
 of refinements and searches), and the blind attempts :func:`~deconvlab.barcodes.decode_ean13` starts from.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .model import _blurred_bars, _fit_levels, _levels_design, _module_basis, _paper_level, _relaxed_modules
@@ -43,6 +45,29 @@ POLISH_ROUNDS = 3
 RIVAL_GEOMETRIES = ((1.0, 0.0), (0.94, 0.0), (1.06, 0.0), (1.0, -0.006), (1.0, 0.006))
 
 
+class Scored(NamedTuple):
+    """A valid code the beam search found, with its cost (the misfit with the depth fitted)."""
+
+    cost: float
+    code: str
+
+
+class Candidate(NamedTuple):
+    """A candidate reading: a code, how well it fits, and the geometry it was fitted at."""
+
+    #: Residual energy after fitting the levels (``inf`` when nothing was fitted yet).
+    rss: float
+    #: The 13 digits, or None when no valid code was found.
+    code: str | None
+    #: Where the symbol starts and how wide a module is, in samples.
+    start: float
+    width: float
+    #: The blur's standard deviation, in samples.
+    sigma: float
+    #: How much worse the runner-up of its search fits (``inf``: not measured).
+    margin: float
+
+
 def _smallest(values, keep):
     """The indices of the ``keep`` smallest ``values``, smallest first, ties in index order:
     ``np.argsort(values, kind="stable")[:keep]``, with a partition (linear time) instead of a sort."""
@@ -58,7 +83,7 @@ def _smallest(values, keep):
 
 
 def _beam_search(darkness, P, fill, beam):
-    """The valid codes a beam search over the 12 digits finds, best first, as (cost, code).
+    """The valid codes a beam search over the 12 digits finds, best first, as :class:`Scored` (cost, code).
 
     The model is ``darkness ~ d P m`` (``darkness`` the paper level minus the data, ``P`` the module
     basis times the illumination's profile, ``m`` the 95 modules) with the depth ``d`` fitted to
@@ -100,7 +125,7 @@ def _beam_search(darkness, P, fill, beam):
     codes = np.column_stack([first, digits])
     valid = (first >= 0) & ((codes[:, :12] @ np.array([1, 3] * 6) + codes[:, 12]) % 10 == 0)
     order = np.argsort(cost[valid], kind="stable")
-    return [(float(c), "".join(map(str, code))) for c, code in zip(cost[valid][order], codes[valid][order])]
+    return [Scored(float(c), "".join(map(str, code))) for c, code in zip(cost[valid][order], codes[valid][order])]
 
 
 def _symbol_extent(darkness):
@@ -162,8 +187,9 @@ class _Fit:
 
     def search(self, start, width, sigma, code=None, beam=1000):
         """Best valid code for this geometry (``code``: the fill for modules not chosen yet; else
-        the relaxed modules at the depth the darkness's area suggests), with its residual energy
-        after fitting the levels, and the runner-up's cost margin."""
+        the relaxed modules at the depth the darkness's area suggests), as a :class:`Candidate`: its
+        residual energy after fitting the levels, this geometry, and the runner-up's cost margin (no
+        code found: ``code`` None, ``rss`` inf, ``margin`` 0)."""
         B = _module_basis(self.y.size, start, width, sigma)
         P = self.profile[:, None] * B
         if code is None:
@@ -173,10 +199,10 @@ class _Fit:
             fill = ean13_modules(code).astype(float)
         found = _beam_search(self.darkness, P, fill, beam)
         if not found:
-            return None, np.inf, 0.0
-        margin = found[1][0] - found[0][0] if len(found) > 1 else np.inf
-        residual = _fit_levels(self.y, B @ ean13_modules(found[0][1]), self.u)[1]
-        return found[0][1], float(residual @ residual), margin
+            return Candidate(np.inf, None, start, width, sigma, 0.0)
+        margin = found[1].cost - found[0].cost if len(found) > 1 else np.inf
+        residual = _fit_levels(self.y, B @ ean13_modules(found[0].code), self.u)[1]
+        return Candidate(float(residual @ residual), found[0].code, start, width, sigma, margin)
 
     def refine(self, code, start, width, sigma):
         """Start, width and blur that fit ``code`` best: least squares over them of the residual
@@ -226,13 +252,13 @@ class _Fit:
 
     def polish(self, code, start, width, sigma, keep=POLISH_KEEP):
         """The ``keep`` codes other than ``code`` that fit best near this geometry, each with its
-        geometry refined: a list of (residual energy, code, start, width, sigma, margin unknown =
-        inf). The candidates are every valid code two digits from ``code`` and every valid code a beam
-        search (1000 kept) finds at the geometries ``RIVAL_GEOMETRIES`` (the blur 6 % narrower and
-        wider, the modules 0.6 % narrower and wider about the centre); each is scored by its best
-        cost over those geometries (depth fitted as in the beam search). They are the rivals the
-        searches miss when the geometry they searched at suits ``code`` better than the rival (a
-        better code, or the closest rivals the margin must beat)."""
+        geometry refined: a list of :class:`Candidate` (their margins unknown, inf). The candidates
+        are every valid code two digits from ``code`` and every valid code a beam search (1000 kept)
+        finds at the geometries ``RIVAL_GEOMETRIES`` (the blur 6 % narrower and wider, the modules
+        0.6 % narrower and wider about the centre); each is scored by its best cost over those
+        geometries (depth fitted as in the beam search). They are the rivals the searches miss when
+        the geometry they searched at suits ``code`` better than the rival (a better code, or the
+        closest rivals the margin must beat)."""
         geometries = [(blur, stretch) for blur, stretch in RIVAL_GEOMETRIES if self.sigma is None or blur == 1.0]
         centre = start + 47.5 * width
         bases = [
@@ -241,7 +267,7 @@ class _Fit:
             for blur, stretch in geometries
         ]
         fill = ean13_modules(code).astype(float)
-        found = [rival for P in bases for _, rival in _beam_search(self.darkness, P, fill, 1000)]
+        found = [rival.code for P in bases for rival in _beam_search(self.darkness, P, fill, 1000)]
         found = np.array([[int(c) for c in rival] for rival in found], int).reshape(-1, 13)
         candidates = np.unique(np.vstack([_neighbours(code), found]), axis=0)
         candidates = candidates[np.any(candidates != np.array([int(c) for c in code]), axis=1)]
@@ -254,45 +280,46 @@ class _Fit:
         for row in np.argsort(-fit_gain, kind="stable")[:keep]:
             rival = "".join(map(str, candidates[row]))
             new_start, new_width, new_sigma, rss = self.refine(rival, start, width, sigma)
-            rivals.append((rss, rival, new_start, new_width, new_sigma, np.inf))
+            rivals.append(Candidate(rss, rival, new_start, new_width, new_sigma, np.inf))
         return rivals
 
     def chain(self, start, width, sigma, code=None, rounds=4):
         """Alternate: refine the geometry for the code, search again there; stop when the code stays.
-        Returns the best (residual energy, code, start, width, sigma, margin) seen."""
-        margin = 0.0
+        Returns the best :class:`Candidate` seen (given a ``code``, it starts as that code unfitted:
+        residual energy inf, margin 0)."""
         if code is None:
-            code, rss, margin = self.search(start, width, sigma)
+            best = self.search(start, width, sigma)
+            code = best.code
         else:
-            rss = np.inf
-        best = (rss, code, start, width, sigma, margin)
+            best = Candidate(np.inf, code, start, width, sigma, 0.0)
         for _ in range(rounds):
             if code is None or width < 1.0:  # under a sample a module: the refinement went astray
                 break
             start, width, sigma, _ = self.refine(code, start, width, sigma)
-            new_code, rss, margin = self.search(start, width, sigma, code=code)
-            if rss < best[0]:
-                best = (rss, new_code, start, width, sigma, margin)
-            if new_code == code:
+            found = self.search(start, width, sigma, code=code)
+            if found.rss < best.rss:
+                best = found
+            if found.code == code:
                 break
-            code = new_code
+            code = found.code
         return best
 
 
 def _blind_attempts(fit):
-    """Every (residual energy, code, start, width, sigma, margin) the blind search ends on: chains
+    """Every :class:`Candidate` the blind search ends on: chains
     from the best blurs of a scan at the first geometry, then from the best geometry moved by 0.6
     module either way, and from it stretched by 0.8 % either way about its centre (its ends move by
     0.4 module) or not, with its blur 10 % narrower, wider or unchanged (8 starts)."""
     start, width, _ = fit.relaxed_geometry(*_symbol_extent(fit.darkness))
     scanned = sorted(
-        (fit.search(start, width, factor * width, beam=SCAN_BEAM)[:2] + (factor * width,) for factor in BLUR_GRID),
-        key=lambda attempt: attempt[1],
+        (fit.search(start, width, factor * width, beam=SCAN_BEAM) for factor in BLUR_GRID),
+        key=lambda attempt: attempt.rss,
     )
-    attempts = [fit.chain(start, width, sigma, code) for code, _, sigma in scanned[:CHAINS] if code is not None]
+    attempts = [fit.chain(start, width, scan.sigma, scan.code) for scan in scanned[:CHAINS] if scan.code is not None]
     if not attempts:
-        return [(np.inf, None, start, width, width, 0.0)]
-    _, _, start, width, sigma, _ = min(attempts, key=lambda attempt: attempt[0])
+        return [Candidate(np.inf, None, start, width, width, 0.0)]
+    best = min(attempts, key=lambda attempt: attempt.rss)
+    start, width, sigma = best.start, best.width, best.sigma
     attempts += [fit.chain(start + shift * width, width, sigma) for shift in (-0.6, 0.6)]
     geometries = [(start, width)] + [(start - 47.5 * stretch * width, (1 + stretch) * width) for stretch in STRETCHES]
     moves = [(new_start, new_width, factor * sigma) for new_start, new_width in geometries for factor in BLUR_FACTORS]
