@@ -57,6 +57,20 @@ def test_a_mild_blur_is_still_read_and_a_wrong_check_digit_is_refused():
         barcodes.ean13_modules("4006381333932")
 
 
+def test_the_layout_constants_are_the_standards_and_place_the_guards():
+    """95 modules: start guard at 0, six 7-module digits, centre guard at 45, six more, end guard at
+    92; the modules of a symbol there are the guards' strings, and digit position p spans its 7."""
+    assert symbology.SYMBOL_MODULES == 95 and symbology.SYMBOL_CENTRE == 47.5
+    assert (symbology.LEFT_HALF_AT, symbology.CENTRE_AT, symbology.RIGHT_HALF_AT, symbology.END_AT) == (3, 45, 50, 92)
+    assert (symbology.DATA_DIGITS, symbology.CODE_DIGITS, symbology.DIGITS_PER_HALF) == (12, 13, 6)
+    text = "".join(map(str, dl.ean13_modules("400638133393")))
+    assert text[: symbology.LEFT_HALF_AT] == barcodes.START
+    assert text[symbology.CENTRE_AT : symbology.RIGHT_HALF_AT] == barcodes.CENTRE
+    assert text[symbology.END_AT :] == barcodes.END
+    spans = [(int(m[0]), int(m[-1])) for m in symbology._DIGIT_MODULES]
+    assert spans == [(3 + 7 * p, 9 + 7 * p) for p in range(6)] + [(50 + 7 * p, 56 + 7 * p) for p in range(6)]
+
+
 @pytest.mark.parametrize("bad", ["12345", "40063813339a", 4006381333931, "40063813339311"])
 def test_bad_codes_are_refused(bad):
     with pytest.raises(ValueError, match="code"):

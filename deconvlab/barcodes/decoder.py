@@ -8,7 +8,7 @@ from .._checks import as_flag, as_number, as_signal
 from ..estimation import estimate_noise_std
 from .model import _fit_levels, _module_basis
 from .search import POLISH_ROUNDS, _blind_attempts, _Fit
-from .symbology import ean13_modules
+from .symbology import SYMBOL_MODULES, ean13_modules
 
 #: Accept a reading when its residual is at most this multiple of the noise's expected energy ...
 ACCEPT_RESIDUAL = 1.5
@@ -33,8 +33,10 @@ def required_margin(blur_modules):
 def _as_scanline(y):
     """``y`` as a 1-D float array long enough to hold a symbol (2 samples a module) and not constant."""
     y = as_signal(y, "y")
-    if y.size < 2 * 95:
-        raise ValueError(f"y has {y.size} samples: a symbol of 95 modules needs at least {2 * 95} (2 a module)")
+    shortest = 2 * SYMBOL_MODULES
+    if y.size < shortest:
+        symbol = f"a symbol of {SYMBOL_MODULES} modules"
+        raise ValueError(f"y has {y.size} samples: {symbol} needs at least {shortest} (2 a module)")
     if np.ptp(y) <= 1e-12 * max(1.0, float(np.max(np.abs(y)))):
         raise ValueError("y is constant: there are no bars to read")
     return y

@@ -5,7 +5,7 @@ its tilt), the relaxed modules that fill what a search has not chosen yet, and t
 
 import numpy as np
 
-from .symbology import _GUARD_BARS, _GUARD_KNOWN
+from .symbology import _GUARD_BARS, _GUARD_KNOWN, SYMBOL_MODULES
 
 
 def _module_basis(n, start, width, sigma):
@@ -16,7 +16,7 @@ def _module_basis(n, start, width, sigma):
     import scipy.special
 
     t = np.arange(n)[:, None] + 0.5
-    edges = start + width * np.arange(96)[None, :]
+    edges = start + width * np.arange(SYMBOL_MODULES + 1)[None, :]
     below_edge = scipy.special.ndtr((t - edges) / np.sqrt(sigma**2 + 1.0 / 12.0))
     return below_edge[:, :-1] - below_edge[:, 1:]
 

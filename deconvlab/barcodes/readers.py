@@ -9,7 +9,7 @@ from .._checks import as_count, as_number, as_signal
 from ..estimation import estimate_noise_std
 from .decoder import _as_scanline, decode_ean13
 from .model import _paper_level
-from .symbology import ean13_modules
+from .symbology import SYMBOL_MODULES, ean13_modules
 
 
 def _render(code, n, start, width):
@@ -17,7 +17,7 @@ def _render(code, n, start, width):
     bar of modules ``width`` samples wide starting at ``start``."""
     modules = ean13_modules(code)
     index = np.floor((np.arange(n) + 0.5 - start) / width).astype(int)
-    on_symbol = (index >= 0) & (index < 95)
+    on_symbol = (index >= 0) & (index < SYMBOL_MODULES)
     line = np.ones(n)
     line[on_symbol] = 1.0 - modules[index[on_symbol]]
     return line

@@ -14,9 +14,16 @@ from .symbology import (
     _FIRST_DIGIT,
     _GUARD_BARS,
     _GUARD_KNOWN,
+    _L,
     _LEFT,
     _R,
     _VALID_PREFIX,
+    _WEIGHTS,
+    CODE_DIGITS,
+    DATA_DIGITS,
+    DIGITS_PER_HALF,
+    SYMBOL_CENTRE,
+    SYMBOL_MODULES,
     _modules_of,
     _neighbours,
     ean13_modules,
@@ -101,7 +108,7 @@ def _beam_search(darkness, P, fill, beam):
     digits = np.zeros((1, 0), int)
     bits = np.zeros(1, int)
     for position, modules in enumerate(_DIGIT_MODULES):
-        candidates = _LEFT if position < 6 else _R
+        candidates = _LEFT if position < DIGITS_PER_HALF else _R
         change = candidates - m[modules]
         new_a = a[:, None] + change @ b[modules]
         new_q = (
@@ -110,8 +117,8 @@ def _beam_search(darkness, P, fill, beam):
             + np.einsum("ci,ij,cj->c", change, gram[np.ix_(modules, modules)], change)
         )
         total = -np.where(new_a > 0, new_a**2 / new_q, 0.0)
-        if position < 6:
-            new_bits = bits[:, None] | ((np.arange(20)[None, :] >= 10).astype(int) << position)
+        if position < DIGITS_PER_HALF:  # rows of _LEFT from len(_L) on are G codes
+            new_bits = bits[:, None] | ((np.arange(len(_LEFT))[None, :] >= len(_L)).astype(int) << position)
             total = np.where(_VALID_PREFIX[position + 1][new_bits], total, np.inf)
         keep = min(beam, int(np.isfinite(total).sum()))
         order = _smallest(total.ravel(), keep)
@@ -119,11 +126,11 @@ def _beam_search(darkness, P, fill, beam):
         a, q = new_a[rows, columns], new_q[rows, columns]
         v = v[rows] + change[columns] @ gram[modules, :]
         digits = np.column_stack([digits[rows], columns % 10])
-        bits = new_bits[rows, columns] if position < 6 else bits[rows]
+        bits = new_bits[rows, columns] if position < DIGITS_PER_HALF else bits[rows]
     cost = float(darkness @ darkness) - np.where(a > 0, a**2 / q, 0.0)
     first = _FIRST_DIGIT[bits]
     codes = np.column_stack([first, digits])
-    valid = (first >= 0) & ((codes[:, :12] @ np.array([1, 3] * 6) + codes[:, 12]) % 10 == 0)
+    valid = (first >= 0) & ((codes[:, :DATA_DIGITS] @ _WEIGHTS[:DATA_DIGITS] + codes[:, DATA_DIGITS]) % 10 == 0)
     order = np.argsort(cost[valid], kind="stable")
     return [Scored(float(c), "".join(map(str, code))) for c, code in zip(cost[valid][order], codes[valid][order])]
 
@@ -142,11 +149,11 @@ def _symbol_extent(darkness):
         height, a, b, spread = params
         return height * (scipy.special.ndtr((t - a) / spread) - scipy.special.ndtr((t - b) / spread)) - darkness
 
-    guess = [float(np.mean(darkness[int(first) : int(last)])), first, last, (last - first) / 95]
+    guess = [float(np.mean(darkness[int(first) : int(last)])), first, last, (last - first) / SYMBOL_MODULES]
     _, a, b, _ = scipy.optimize.least_squares(misfit, guess).x
     if not (np.isfinite(a) and np.isfinite(b) and 0.7 < (b - a) / (last - first) < 1.3):
         a, b = first, last  # the box fit went astray (a very uneven symbol): keep the threshold's guess
-    return a, (b - a) / 95
+    return a, (b - a) / SYMBOL_MODULES
 
 
 class _Fit:
@@ -260,15 +267,17 @@ class _Fit:
         the geometry they searched at suits ``code`` better than the rival (a better code, or the
         closest rivals the margin must beat)."""
         geometries = [(blur, stretch) for blur, stretch in RIVAL_GEOMETRIES if self.sigma is None or blur == 1.0]
-        centre = start + 47.5 * width
+        centre = start + SYMBOL_CENTRE * width
         bases = [
             self.profile[:, None]
-            * _module_basis(self.y.size, centre - 47.5 * (1 + stretch) * width, (1 + stretch) * width, blur * sigma)
+            * _module_basis(
+                self.y.size, centre - SYMBOL_CENTRE * (1 + stretch) * width, (1 + stretch) * width, blur * sigma
+            )
             for blur, stretch in geometries
         ]
         fill = ean13_modules(code).astype(float)
         found = [rival.code for P in bases for rival in _beam_search(self.darkness, P, fill, 1000)]
-        found = np.array([[int(c) for c in rival] for rival in found], int).reshape(-1, 13)
+        found = np.array([[int(c) for c in rival] for rival in found], int).reshape(-1, CODE_DIGITS)
         candidates = np.unique(np.vstack([_neighbours(code), found]), axis=0)
         candidates = candidates[np.any(candidates != np.array([int(c) for c in code]), axis=1)]
         modules = _modules_of(candidates)
@@ -321,6 +330,8 @@ def _blind_attempts(fit):
     best = min(attempts, key=lambda attempt: attempt.rss)
     start, width, sigma = best.start, best.width, best.sigma
     attempts += [fit.chain(start + shift * width, width, sigma) for shift in (-0.6, 0.6)]
-    geometries = [(start, width)] + [(start - 47.5 * stretch * width, (1 + stretch) * width) for stretch in STRETCHES]
+    geometries = [(start, width)] + [
+        (start - SYMBOL_CENTRE * stretch * width, (1 + stretch) * width) for stretch in STRETCHES
+    ]
     moves = [(new_start, new_width, factor * sigma) for new_start, new_width in geometries for factor in BLUR_FACTORS]
     return attempts + [fit.chain(*move) for move in moves[1:]]  # moves[0] is the best geometry itself

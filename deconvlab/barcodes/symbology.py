@@ -22,7 +22,24 @@ R_CODES = ("1110010", "1100110", "1101100", "1000010", "1011100", "1001110", "10
 #: Which left digits use L and which G, for each first digit.
 PARITY = ("LLLLLL", "LLGLGG", "LLGGLG", "LLGGGL", "LGLLGG", "LGGLLG", "LGGGLL", "LGLGLG", "LGLGGL", "LGGLGL")
 
+#: The guards' bars (1) and spaces (0): start, centre and end.
 START, CENTRE, END = "101", "01010", "101"
+#: The digits the check digit is computed from (the first is drawn as the left half's parities), and
+#: with it the digits of a code.
+DATA_DIGITS = 12
+CODE_DIGITS = DATA_DIGITS + 1
+#: Digits drawn in each half of the symbol (left and right of the centre guard), and modules a digit.
+DIGITS_PER_HALF = 6
+MODULES_PER_DIGIT = 7
+#: Where the left half, the centre guard, the right half and the end guard begin, in modules from the
+#: symbol's left edge (3, 45, 50, 92).
+LEFT_HALF_AT = len(START)
+CENTRE_AT = LEFT_HALF_AT + DIGITS_PER_HALF * MODULES_PER_DIGIT
+RIGHT_HALF_AT = CENTRE_AT + len(CENTRE)
+END_AT = RIGHT_HALF_AT + DIGITS_PER_HALF * MODULES_PER_DIGIT
+#: Modules of a symbol, quiet zones not counted (95), and its centre (47.5 modules from its left edge).
+SYMBOL_MODULES = END_AT + len(END)
+SYMBOL_CENTRE = SYMBOL_MODULES / 2
 #: Quiet zones of the standard, in modules: at least 11 on the left, 7 on the right.
 QUIET_LEFT, QUIET_RIGHT = 11, 7
 
@@ -52,7 +69,7 @@ def ean13_check_digit(code):
     >>> ean13_check_digit("400638133393")
     1
     """
-    digits = _digits(code, (12, 13))[:12]
+    digits = _digits(code, (DATA_DIGITS, CODE_DIGITS))[:DATA_DIGITS]
     weighted = sum(digits[0::2]) + 3 * sum(digits[1::2])
     return (10 - weighted % 10) % 10
 
@@ -81,37 +98,40 @@ def ean13_modules(code):
     >>> modules.size, "".join(map(str, modules[:10]))    # start guard 101, then '0' in L code
     (95, '1010001101')
     """
-    digits = _digits(code, (12, 13))
+    digits = _digits(code, (DATA_DIGITS, CODE_DIGITS))
     check = ean13_check_digit(code)
-    if len(digits) == 13 and digits[12] != check:
-        raise ValueError(f"code {code!r} has check digit {digits[12]}; the first 12 digits give {check}")
-    return _modules_of([digits[:12] + [check]])[0].astype(int)
+    if len(digits) == CODE_DIGITS and digits[DATA_DIGITS] != check:
+        raise ValueError(f"code {code!r} has check digit {digits[DATA_DIGITS]}; the first 12 digits give {check}")
+    return _modules_of([digits[:DATA_DIGITS] + [check]])[0].astype(int)
 
 
 _L = np.array([[int(c) for c in code] for code in L_CODES], float)
 _G = np.array([[int(c) for c in code] for code in G_CODES], float)
 _R = np.array([[int(c) for c in code] for code in R_CODES], float)
 _LEFT = np.vstack([_L, _G])  # candidates for a left digit: L0..L9, G0..G9
-_GUARD_POSITIONS = np.r_[0:3, 45:50, 92:95]  # the start, centre and end guards' modules
-_GUARD_BARS = np.zeros(95)
+#: The start, centre and end guards' modules.
+_GUARD_POSITIONS = np.r_[0:LEFT_HALF_AT, CENTRE_AT:RIGHT_HALF_AT, END_AT:SYMBOL_MODULES]
+_GUARD_BARS = np.zeros(SYMBOL_MODULES)
 _GUARD_BARS[_GUARD_POSITIONS] = [int(c) for c in START + CENTRE + END]
-_GUARD_KNOWN = np.zeros(95, bool)
+_GUARD_KNOWN = np.zeros(SYMBOL_MODULES, bool)
 _GUARD_KNOWN[_GUARD_POSITIONS] = True
 #: _VALID_PREFIX[k, bits]: the first k left digits' parities (bit i set = G) start some PARITY pattern.
-_VALID_PREFIX = np.zeros((7, 64), bool)
+_VALID_PREFIX = np.zeros((DIGITS_PER_HALF + 1, 1 << DIGITS_PER_HALF), bool)
 #: _FIRST_DIGIT[bits]: the first digit a full parity pattern encodes, -1 if none.
-_FIRST_DIGIT = np.full(64, -1)
+_FIRST_DIGIT = np.full(1 << DIGITS_PER_HALF, -1)
 for _first, _pattern in enumerate(PARITY):
     _bits = sum(1 << i for i, side in enumerate(_pattern) if side == "G")
     _FIRST_DIGIT[_bits] = _first
-    for _k in range(7):
+    for _k in range(DIGITS_PER_HALF + 1):
         _VALID_PREFIX[_k, _bits & ((1 << _k) - 1)] = True
 #: The modules of digit position 0..11 (left digits after the start guard, right after the centre).
-_DIGIT_MODULES = [np.arange(3 + 7 * p, 10 + 7 * p) for p in range(6)] + [
-    np.arange(50 + 7 * p, 57 + 7 * p) for p in range(6)
+_DIGIT_MODULES = [
+    np.arange(half + MODULES_PER_DIGIT * p, half + MODULES_PER_DIGIT * (p + 1))
+    for half in (LEFT_HALF_AT, RIGHT_HALF_AT)
+    for p in range(DIGITS_PER_HALF)
 ]
 
-_WEIGHTS = np.array([1, 3] * 6 + [1])  # the check sum's weights: sum(w * digits) % 10 == 0
+_WEIGHTS = np.array([1, 3] * (DATA_DIGITS // 2) + [1])  # the check sum's weights: sum(w * digits) % 10 == 0
 _PARITY_G = np.array([[side == "G" for side in pattern] for pattern in PARITY])
 
 
@@ -123,7 +143,7 @@ def _modules_of(codes):
     uses_g = _PARITY_G[codes[:, 0]]
     for position, columns in enumerate(_DIGIT_MODULES):
         digit = codes[:, 1 + position]
-        if position < 6:
+        if position < DIGITS_PER_HALF:
             modules[:, columns] = np.where(uses_g[:, position : position + 1], _G[digit], _L[digit])
         else:
             modules[:, columns] = _R[digit]
@@ -135,7 +155,7 @@ def _neighbours(code):
     always breaks the check sum; for a change ``e`` at position ``i`` one change ``f`` at position
     ``j`` restores it: ``w_i e + w_j f = 0 (mod 10)``), as a (702, 13) array of digits."""
     digits = np.array([int(c) for c in code])
-    first, second = np.triu_indices(13, k=1)
+    first, second = np.triu_indices(CODE_DIGITS, k=1)
     first, second, change = np.repeat(first, 9), np.repeat(second, 9), np.tile(np.arange(1, 10), first.size)
     inverse_weight = np.where(_WEIGHTS[second] == 3, 7, 1)  # 3 * 7 = 21 = 1 (mod 10)
     other_change = (-_WEIGHTS[first] * change * inverse_weight) % 10
