@@ -3,19 +3,21 @@
 The subpackage writes symbols and their scanlines; the capstone notebook (08) blurs them and reads
 them back. Its files, in the order they build on each other:
 
-- ``symbology``: the standard's tables (L, G, R codes, parity patterns), guards, check digit,
+- ``symbology``: the standard's tables (L, G, R codes, parity patterns), guards, the layout's
+  constants (``SYMBOL_MODULES``, where the guards and halves begin), check digit,
   :func:`ean13_modules`, and the same tables as arrays for the decoder;
 - ``scanline``: :func:`ean13_scanline` (clean) and :func:`barcode_scanline` (measured: blurred,
   lit unevenly, noisy);
 - ``model``: the forward model the decoder fits (module basis, blurred bars, the levels' fit);
 - ``search``: the beam search over valid symbols, the first geometry, and one reading attempt
-  (refinement of the geometry, the polish of rivals, chains of refinements and searches);
+  (refinement of the geometry, the polish of rivals, chains of refinements and searches), each
+  reading a ``Candidate`` (residual energy, code, start, width, sigma, margin);
 - ``decoder``: :func:`decode_ean13` and its acceptance rule (:func:`required_margin` and the constants
   it uses);
 - ``readers``: :func:`read_ean13` (zxing-cpp), :func:`restore_barcode`, :func:`binarize_scanline`.
 
-Every public name of those files is imported here: ``deconvlab.barcodes.<name>`` reads as before the
-split (one module, ``barcodes.py``).
+Every name ``deconvlab.barcodes`` had as one module (``barcodes.py``) is imported here, public ones and
+``_module_basis`` (the benchmarks draw with it), and so are the layout's constants.
 """
 
 from .decoder import (

@@ -1,7 +1,8 @@
-"""The search for candidate readings: a beam search over valid symbols at a given geometry, the
-first guess of the geometry, and :class:`_Fit`, one reading attempt (light level and tilt, relaxed
-geometry, search, refinement of the geometry for a code, the polish of a code's rivals, and the chain
-of refinements and searches), and the blind attempts :func:`~deconvlab.barcodes.decode_ean13` starts from.
+"""The search for candidate readings: a beam search over valid symbols at a given geometry (its
+results :class:`Scored`), the first guess of the geometry, :class:`_Fit`, one reading attempt (light
+level and tilt, relaxed geometry, search, refinement of the geometry for a code, the polish of a code's
+rivals, and the chain of refinements and searches; its readings :class:`Candidate`), the blind attempts
+:func:`~deconvlab.barcodes.decode_ean13` starts from, and the constants that set how widely it searches.
 """
 
 from typing import NamedTuple

@@ -7,8 +7,11 @@ and two spaces, each 1 to 4 modules wide. The left digits use the L (odd parity)
 code, in a pattern that encodes a 13th digit, the first one; the right digits use the R code. The
 last digit is a check digit. The tables are those of the standard (ISO/IEC 15420).
 
-Also the tables the decoder searches with (the digits' modules as arrays, the guards' modules, which
-parity prefixes are valid), the modules of many codes at once, and a code's two-digit neighbours.
+Here are those tables, the layout as named constants (``SYMBOL_MODULES``, ``LEFT_HALF_AT``,
+``CENTRE_AT``, ``RIGHT_HALF_AT``, ``END_AT``, ``DIGITS_PER_HALF``, ``MODULES_PER_DIGIT``), the check digit
+and :func:`ean13_modules`; also the tables the decoder searches with (the digits' modules as arrays, the
+guards' modules, which parity prefixes are valid), the modules of many codes at once, and a code's
+two-digit neighbours.
 """
 
 import numpy as np
