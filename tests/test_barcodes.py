@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 import deconvlab as dl
 from deconvlab import barcodes
+from deconvlab.barcodes import model, search, symbology
 
 
 @pytest.mark.parametrize("code", ["4006381333931", "5901234123457", "9780201379624", "0012345678905"])
@@ -54,6 +55,20 @@ def test_a_mild_blur_is_still_read_and_a_wrong_check_digit_is_refused():
     assert read(blurred) == "4006381333931"
     with pytest.raises(ValueError, match="check digit"):
         barcodes.ean13_modules("4006381333932")
+
+
+def test_the_layout_constants_are_the_standards_and_place_the_guards():
+    """95 modules: start guard at 0, six 7-module digits, centre guard at 45, six more, end guard at
+    92; the modules of a symbol there are the guards' strings, and digit position p spans its 7."""
+    assert symbology.SYMBOL_MODULES == 95 and symbology.SYMBOL_CENTRE == 47.5
+    assert (symbology.LEFT_HALF_AT, symbology.CENTRE_AT, symbology.RIGHT_HALF_AT, symbology.END_AT) == (3, 45, 50, 92)
+    assert (symbology.DATA_DIGITS, symbology.CODE_DIGITS, symbology.DIGITS_PER_HALF) == (12, 13, 6)
+    text = "".join(map(str, dl.ean13_modules("400638133393")))
+    assert text[: symbology.LEFT_HALF_AT] == barcodes.START
+    assert text[symbology.CENTRE_AT : symbology.RIGHT_HALF_AT] == barcodes.CENTRE
+    assert text[symbology.END_AT :] == barcodes.END
+    spans = [(int(m[0]), int(m[-1])) for m in symbology._DIGIT_MODULES]
+    assert spans == [(3 + 7 * p, 9 + 7 * p) for p in range(6)] + [(50 + 7 * p, 56 + 7 * p) for p in range(6)]
 
 
 @pytest.mark.parametrize("bad", ["12345", "40063813339a", 4006381333931, "40063813339311"])
@@ -180,12 +195,12 @@ def test_the_beam_search_cost_is_the_least_squares_misfit_with_the_depth_fitted(
     """Its incremental cost for every code it returns equals ||d||^2 - (b.m)^2 / (m.G m), computed
     directly, which is the least-squares misfit min over depth of ||d - depth P m||^2."""
     y = dl.barcode_scanline("400638133393", blur=1.5, noise=0.02, rng=2, tilt=0.1)
-    fit = barcodes._Fit(y)
-    basis = barcodes._module_basis(y.size, 60.0, 4.0, 6.0)
+    fit = search._Fit(y)
+    basis = model._module_basis(y.size, 60.0, 4.0, 6.0)
     profile = fit.profile[:, None] * basis
-    fill = barcodes._relaxed_modules(-fit.darkness, 0.9 * profile)
-    found = barcodes._beam_search(fit.darkness, profile, fill, 200)
-    assert len(found) > 5 and found[0][1] == "4006381333931"
+    fill = model._relaxed_modules(-fit.darkness, 0.9 * profile)
+    found = search._beam_search(fit.darkness, profile, fill, 200)
+    assert len(found) > 5 and found[0].code == "4006381333931"
     for cost, code in found[:20]:
         column = profile @ dl.ean13_modules(code)
         depth = (column @ fit.darkness) / (column @ column)
@@ -208,10 +223,10 @@ def test_two_digit_neighbours_are_every_valid_code_two_digits_away():
                     other = "".join(other)
                     if a != code[i] and b != code[j] and barcodes.ean13_check_digit(other) == int(other[12]):
                         brute.add(other)
-    neighbours = barcodes._neighbours(code)
+    neighbours = symbology._neighbours(code)
     found = ["".join(map(str, row)) for row in neighbours]
     assert len(found) == len(set(found)) == 702 and set(found) == brute
-    modules = barcodes._modules_of(neighbours)
+    modules = symbology._modules_of(neighbours)
     for other, row in list(zip(found, modules))[::50]:
         np.testing.assert_array_equal(row, dl.ean13_modules(other))
 
@@ -223,14 +238,14 @@ def test_the_neighbour_polish_finds_the_true_code_from_any_two_digit_neighbour()
     code = "557548244846"
     full = full_code(code)
     y = dl.barcode_scanline(code, samples_per_module=3, blur=3.0, gain=0.84, offset=0.27, noise=0.02, rng=206)
-    fit = barcodes._Fit(y)
+    fit = search._Fit(y)
     start, width, sigma, rss = fit.refine(full, 45.0, 3.0, 9.0)
     noise = dl.estimate_noise_std(y)
-    for row in barcodes._neighbours(full)[::100]:
+    for row in symbology._neighbours(full)[::100]:
         wrong = "".join(map(str, row))
         found = sorted(fit.polish(wrong, start, width, sigma))
-        assert found[0][1] == full and found[0][0] == pytest.approx(rss, rel=1e-6), (wrong, found[0])
-        assert all(other[0] - rss > 4 * noise**2 for other in found[1:]), (wrong, found)
+        assert found[0].code == full and found[0].rss == pytest.approx(rss, rel=1e-6), (wrong, found[0])
+        assert all(other.rss - rss > 4 * noise**2 for other in found[1:]), (wrong, found)
 
 
 @pytest.mark.parametrize(
@@ -243,7 +258,7 @@ def test_the_margin_is_measured_against_rivals_refitted_at_their_own_geometry(co
     margin reported was 13.7 and 14.6), and the reading is refused."""
     y = dl.barcode_scanline(code, samples_per_module=3, blur=3.5, gain=gain, offset=offset, noise=0.02, rng=rng)
     answer, info = dl.decode_ean13(y, return_info=True)
-    fit = barcodes._Fit(y)
+    fit = search._Fit(y)
     start, width, sigma = info["start"], info["width"], info["blur"] * info["width"]
     best_rss = fit.refine(info["code"], start, width, sigma)[3]
     true_rss = min(fit.refine(full_code(code), start + shift * width, width, sigma)[3] for shift in (-0.5, 0.0, 0.5))
@@ -285,7 +300,7 @@ def test_the_levels_fit_recovers_offset_light_and_tilt_exactly():
     u = np.linspace(-1.0, 1.0, 300)
     offset, light, tilt = 0.2, 1.3, -0.1
     y = offset + light * (1.0 + tilt * u) * (1.0 - darkened)
-    coefficients, residual = barcodes._fit_levels(y, darkened, u)
+    coefficients, residual = model._fit_levels(y, darkened, u)
     np.testing.assert_allclose(coefficients, [offset + light, light, light * tilt], rtol=1e-10)
     assert np.max(np.abs(residual)) < 1e-12
 
@@ -307,7 +322,7 @@ def test_a_rival_that_needs_the_paper_and_the_bars_tilted_apart_no_longer_ties()
         modules = barcodes.ean13_modules(code).astype(float)
 
         def residual(params):
-            darkened = barcodes._module_basis(y.size, params[0], params[1], abs(params[2])) @ modules
+            darkened = model._module_basis(y.size, params[0], params[1], abs(params[2])) @ modules
             X = np.column_stack([np.ones_like(y), u, -darkened, -u * darkened])
             return y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
 
@@ -323,8 +338,8 @@ def test_the_guards_pin_the_symbols_ends_where_a_box_fit_misses_them():
     fitted to the darkness puts the symbol's right end modules too early; the relaxed fit (guards
     known, other modules free) puts both ends within a module of the truth (start 45, end 330)."""
     y = dl.barcode_scanline("755373382276", samples_per_module=3, blur=3.5, gain=0.76, offset=0.24, noise=0.02, rng=7)
-    fit = barcodes._Fit(y)
-    box_start, box_width = barcodes._symbol_extent(fit.darkness)
+    fit = search._Fit(y)
+    box_start, box_width = search._symbol_extent(fit.darkness)
     start, width, sigma = fit.relaxed_geometry(box_start, box_width)
     assert abs(box_start + 95 * box_width - 330) > 3 * 3, (box_start, box_width)
     assert abs(start - 45) < 3 and abs(start + 95 * width - 330) < 3, (start, width)
@@ -334,10 +349,10 @@ def test_the_guards_pin_the_symbols_ends_where_a_box_fit_misses_them():
 def test_module_basis_is_the_blurred_module_indicator():
     """Columns sum to the module width (light is conserved) and, for a tiny blur, each sample's row
     is the share of the sample covered by each module (an exact area)."""
-    basis = barcodes._module_basis(400, 17.25, 3.5, 1e-6)
+    basis = model._module_basis(400, 17.25, 3.5, 1e-6)
     inner = basis[30:300]
     np.testing.assert_allclose(inner.sum(axis=1), 1.0, atol=1e-6)
-    blurred = barcodes._module_basis(600, 100.0, 4.0, 5.0)
+    blurred = model._module_basis(600, 100.0, 4.0, 5.0)
     np.testing.assert_allclose(blurred.sum(axis=0), 4.0, rtol=1e-9)
 
 
@@ -346,12 +361,12 @@ def test_blurred_bars_are_the_module_basis_applied_to_the_bars_with_exact_deriva
     respect to start, width and blur match central differences of that product."""
     modules = barcodes.ean13_modules("4006381333931").astype(float)
     params = np.array([30.3, 3.1, 4.7])
-    darkened, slopes = barcodes._blurred_bars(400, *params, modules, derivatives=True)
-    np.testing.assert_allclose(darkened, barcodes._module_basis(400, *params) @ modules, atol=1e-12)
+    darkened, slopes = model._blurred_bars(400, *params, modules, derivatives=True)
+    np.testing.assert_allclose(darkened, model._module_basis(400, *params) @ modules, atol=1e-12)
     for k, step in enumerate([1e-5, 1e-7, 1e-5]):
         shift = step * np.eye(3)[k]
-        ahead = barcodes._module_basis(400, *(params + shift)) @ modules
-        behind = barcodes._module_basis(400, *(params - shift)) @ modules
+        ahead = model._module_basis(400, *(params + shift)) @ modules
+        behind = model._module_basis(400, *(params - shift)) @ modules
         np.testing.assert_allclose(slopes[:, k], (ahead - behind) / (2 * step), atol=1e-6 * np.abs(slopes[:, k]).max())
 
 
@@ -364,12 +379,12 @@ def test_refine_reaches_the_least_squares_fit_of_the_code(blur):
 
     code = full_code("557548244846")
     y = dl.barcode_scanline(code[:12], samples_per_module=3, blur=3.0, motion=0.3, tilt=0.1, noise=0.02, rng=3)
-    fit = barcodes._Fit(y, blur)
+    fit = search._Fit(y, blur)
     modules = barcodes.ean13_modules(code).astype(float)
 
     def residual(params):
         sigma = blur if blur is not None else abs(params[2])
-        return barcodes._fit_levels(y, barcodes._module_basis(y.size, params[0], params[1], sigma) @ modules, fit.u)[1]
+        return model._fit_levels(y, model._module_basis(y.size, params[0], params[1], sigma) @ modules, fit.u)[1]
 
     guess = [46.5, 3.03, 10.8] if blur is None else [46.5, 3.03]
     reference = scipy.optimize.least_squares(residual, guess, x_scale=[1.0, 0.03, 1.0][: len(guess)], xtol=1e-12).x
@@ -385,7 +400,7 @@ def test_smallest_is_the_head_of_a_stable_sort(values, keep):
     """The beam's selection: the ``keep`` smallest values, smallest first, ties in index order."""
     values = np.array(values)
     keep = min(keep, values.size)
-    np.testing.assert_array_equal(barcodes._smallest(values, keep), np.argsort(values, kind="stable")[:keep])
+    np.testing.assert_array_equal(search._smallest(values, keep), np.argsort(values, kind="stable")[:keep])
 
 
 def test_decode_ean13_told_the_blur_reads_and_reports_it():
@@ -450,11 +465,11 @@ def test_a_first_guess_gone_astray_falls_back_to_the_threshold_extent(monkeypatc
     import types
 
     y = dl.barcode_scanline("400638133393", blur=1.0, noise=0.02, rng=1)
-    fit = barcodes._Fit(y)
+    fit = search._Fit(y)
     above = np.flatnonzero(fit.darkness > 0.3 * fit.darkness.max())
     first, last = float(above[0]), float(above[-1] + 1)
-    start, width = barcodes._symbol_extent(fit.darkness)
+    start, width = search._symbol_extent(fit.darkness)
     assert abs(start - 60) < 4 and abs(width - 4) < 0.2  # the fit itself: near the truth
     astray = types.SimpleNamespace(x=np.array([1.0, 300.0, 100.0, 2.0]))  # b < a: a negative width
     monkeypatch.setattr("scipy.optimize.least_squares", lambda *args, **kwargs: astray)
-    assert barcodes._symbol_extent(fit.darkness) == (first, (last - first) / 95)
+    assert search._symbol_extent(fit.darkness) == (first, (last - first) / 95)

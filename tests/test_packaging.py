@@ -85,6 +85,14 @@ def test_every_module_declares_its_public_names_and_the_package_re_exports_only_
     assert exported - declared == set(), "re-exported but declared by no module"
 
 
+def test_every_package_folder_is_installed():
+    """A non-editable install copies only the packages pyproject.toml lists: every folder of deconvlab
+    with an __init__.py (the barcodes subpackage) must be one of them."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    folders = {".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "deconvlab").rglob("__init__.py")}
+    assert set(pyproject["tool"]["setuptools"]["packages"]) == folders
+
+
 def test_one_version_string():
     from importlib.metadata import version
 
@@ -100,7 +108,7 @@ def test_runtime_dependencies_are_what_the_package_imports():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     runtime = {_name(r) for r in pyproject["project"]["dependencies"]}
     imported = set()
-    for path in (ROOT / "deconvlab").glob("*.py"):
+    for path in (ROOT / "deconvlab").rglob("*.py"):  # the barcodes subpackage too
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 imported |= {alias.name.split(".")[0] for alias in node.names}
