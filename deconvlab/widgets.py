@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import scipy.fft
 
+from .barcodes import barcode_scanline, binarize_scanline, read_ean13, restore_barcode
 from .inverse import inverse_filter, kept_bandwidth
 from .levels import piecewise_refit, quantize
 from .metrics import magnitude_db, rmse
@@ -745,7 +746,6 @@ def barcode_view(blur=1.5, noise=0.02, samples_per_module=4.0, seed=0, fig=None)
     >>> fig.axes[1].texts[0].get_text()
     'true symbol: reads 4006381333931'
     """
-    from .barcodes import barcode_scanline, binarize_scanline, read_ean13, restore_barcode
 
     y = barcode_scanline(BARCODE_EXAMPLE, samples_per_module=samples_per_module, blur=blur, noise=noise, rng=seed)
     truth = barcode_scanline(BARCODE_EXAMPLE, samples_per_module=samples_per_module)

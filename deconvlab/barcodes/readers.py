@@ -7,6 +7,10 @@ import numpy as np
 
 from .._checks import as_count, as_number, as_signal
 from ..estimation import estimate_noise_std
+from ..levels import estimate_levels
+from ..signals import gaussian_kernel
+from ..total_variation import tv
+from ..wiener_filter import wiener
 from .decoder import _as_scanline, decode_ean13
 from .model import _paper_level
 from .symbology import SYMBOL_MODULES, ean13_modules
@@ -130,10 +134,6 @@ def binarize_scanline(y, blur, *, method="wiener", lam=None):
     >>> int(np.sum(clean != ean13_scanline("400638133393", 4, quiet_modules=15)))
     0
     """
-    from ..levels import estimate_levels
-    from ..signals import gaussian_kernel
-    from ..total_variation import tv
-    from ..wiener_filter import wiener
 
     y = _as_scanline(y)
     blur = as_number(blur, "blur", strictly_positive=True)

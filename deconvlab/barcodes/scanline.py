@@ -5,6 +5,8 @@
 import numpy as np
 
 from .._checks import as_count, as_number
+from ..operators import convolve
+from ..signals import gaussian_kernel
 from .symbology import QUIET_LEFT, ean13_modules
 
 
@@ -127,8 +129,6 @@ def barcode_scanline(
     >>> y.size
     438
     """
-    from ..operators import convolve
-    from ..signals import gaussian_kernel
 
     samples_per_module = as_number(samples_per_module, "samples_per_module", minimum=1.0)
     blur = as_number(blur, "blur", minimum=0.0)
