@@ -203,7 +203,10 @@ def main():
     # Jupyter looks only inside the venv: no user-level kernels, settings or extensions leak in.
     home = Path(tempfile.mkdtemp(prefix="binder-home-", dir=WORK))
     jupyter_env = {
-        key: value for key, value in os.environ.items() if not key.startswith(("JUPYTER", "PYTHON", "VIRTUAL_ENV"))
+        key: value
+        for key, value in os.environ.items()
+        # Binder resolves environment.yml afresh: no constraint file (CI's oldest-versions job sets one)
+        if not key.startswith(("JUPYTER", "PYTHON", "VIRTUAL_ENV", "PIP_CONSTRAINT"))
     }
     jupyter_env.update(
         PATH=f"{venv_bin}{os.pathsep}{os.environ['PATH']}",
