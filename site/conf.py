@@ -33,7 +33,14 @@ author = "The deconvlab authors"
 copyright = "The deconvlab authors. Code: BSD-3-Clause; notebook text and figures: CC-BY-4.0"
 release = version = deconvlab.__version__
 
-extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon", "sphinx.ext.extlinks", "notebook_reader"]
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.extlinks",
+    "notebook_reader",
+    "docstring_text",
+]
 # {repo}`LICENSE` links to a file of the repository on GitHub.
 extlinks = {"repo": (f"{REPOSITORY}/blob/{BRANCH}/%s", "%s")}
 
@@ -41,7 +48,7 @@ root_doc = "index"
 exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
 # Only notebooks (.ipynb, with their stored outputs) and this folder's MyST pages: never a
 # notebook's .md source, which `make site` does not stage in any case.
-source_suffix = {".md": "myst-nb", ".ipynb": "myst-nb"}
+source_suffix = {".md": "myst-nb", ".ipynb": "myst-nb", ".rst": "restructuredtext"}
 
 # --- notebooks: render what is stored, execute nothing ---
 nb_execution_mode = "off"
@@ -99,42 +106,42 @@ def public_api():
     return groups
 
 
+def _heading(text, underline):
+    return [text, underline * len(text), ""]
+
+
 def write_api_page(app):
-    """Write api.md into the staged source folder: one autodoc entry per public name, always
-    through ``deconvlab.<name>`` (so renaming a module does not break a page)."""
+    """Write api.rst into the staged source folder: one autodoc entry per public name, always
+    through ``deconvlab.<name>`` (so renaming a module does not break a page). reStructuredText,
+    not MyST: autodoc emits reST, which a MyST page would show as text."""
     import importlib
     import inspect
 
-    lines = [
-        "# API reference",
-        "",
-        "Everything below is imported by `import deconvlab as dl`: write `dl.tikhonov(...)`, "
-        "`dl.plotting.plot_panels(...)`. Generated from the package's numpydoc docstrings; "
-        "every example in them runs in `make test`.",
+    lines = _heading("API reference", "=") + [
+        "Everything below comes with ``import deconvlab as dl``: write ``dl.tikhonov(...)``,",
+        "``dl.plotting.plot_panels(...)``. Generated from the package's numpydoc docstrings; every",
+        "example in them runs in ``make test``.",
         "",
     ]
+
+    def summary_of(module):
+        doc = (importlib.import_module(f"deconvlab.{module}").__doc__ or "").strip().splitlines()
+        return [doc[0], ""] if doc else []
+
     for module, names in public_api():
-        summary = (importlib.import_module(f"deconvlab.{module}").__doc__ or "").strip().splitlines()
-        lines += [f"## {module.split('.')[0]}", "", summary[0] if summary else "", ""]
+        lines += _heading(module, "-") + summary_of(module)
         for name in names:
             obj = getattr(deconvlab, name)
             if inspect.isclass(obj):
-                directive = "autoclass"
+                lines += [f".. autoclass:: deconvlab.{name}", "   :members:", ""]
             elif callable(obj):
-                directive = "autofunction"
+                lines += [f".. autofunction:: deconvlab.{name}", ""]
             else:
-                directive = "autodata"
-            lines += [
-                f"```{{{directive}}} deconvlab.{name}",
-                *([":members:"] if directive == "autoclass" else []),
-                "```",
-                "",
-            ]
+                lines += [f".. autodata:: deconvlab.{name}", "   :no-value:", ""]
     for module in deconvlab._LAZY_MODULES:
-        summary = (importlib.import_module(f"deconvlab.{module}").__doc__ or "").strip().splitlines()
-        lines += [f"## {module} (loaded on first use)", "", summary[0] if summary else "", ""]
-        lines += [f"```{{automodule}} deconvlab.{module}", ":members:", ":no-index-entry:", "```", ""]
-    target = Path(app.srcdir) / "api.md"
+        lines += _heading(f"{module} (loaded on first use)", "-") + summary_of(module)
+        lines += [f".. automodule:: deconvlab.{module}", "   :members:", ""]
+    target = Path(app.srcdir) / "api.rst"
     text = "\n".join(lines)
     if not target.exists() or target.read_text() != text:
         target.write_text(text)
