@@ -99,11 +99,12 @@ def public_api():
     [(module, [names])], in the order of the file. Lazily loaded modules (plotting, widgets)
     come last, documented as modules."""
     tree = ast.parse((ROOT / "deconvlab" / "__init__.py").read_text())
-    groups = []
+    groups = {}  # a subpackage's modules (barcodes.decoder, barcodes.photos, ...) share one section
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
-            groups.append((node.module, [alias.asname or alias.name for alias in node.names]))
-    return groups
+            names = groups.setdefault(node.module.split(".")[0], [])
+            names += [alias.asname or alias.name for alias in node.names]
+    return list(groups.items())
 
 
 def _heading(text, underline):
