@@ -246,7 +246,7 @@ def audit(page, axe_path, failures, label):
             f"{label}: axe {violation['impact']} {violation['id']} ({violation['help']}) "
             f"on {len(violation['nodes'])} element(s), e.g. {targets}"
         )
-    return len(result["violations"]) - len(serious)
+    return [f"{v['id']} ({v.get('impact')})" for v in result["violations"] if v not in serious]
 
 
 def check_page(page, base, site, page_path, axe_path, failures):
@@ -336,14 +336,13 @@ def main():
                         failures.extend(f"{label}: request to another host: {url}" for url in offsite[offsite_before:])
                         ok = len(failures) == before
                         passed, failed = passed + ok, failed + (not ok)
-                        details = (
-                            ", ".join(
-                                f"{key} {value if not isinstance(value, list) else len(value)}"
-                                for key, value in found.items()
+                        details = ""
+                        if ok:
+                            details = (
+                                f"equations {found['maths']}, images {found['images']}, "
+                                f"figures without alt text {len(found['missing_alt'])}, "
+                                f"axe minor/moderate: {', '.join(found['minor']) or 'none'}"
                             )
-                            if ok
-                            else ""
-                        )
                         print(
                             f"{label}: {'ok' if ok else 'FAILED'} ({details}; {time.time() - started:.0f} s so far)",
                             flush=True,
