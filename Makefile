@@ -21,7 +21,7 @@ PERTURB_DIR := $(abspath build/perturbed-ipython)
 # make test-seeds: every notebook's Checks must hold for these seeds too (the stored outputs use seed 0).
 SEEDS ?= 1,2,3
 
-.PHONY: help venv lab test unit-tests notebooks test-perturbed test-seeds test-browser bench bench-barcodes mutation clean
+.PHONY: help venv lab test unit-tests notebooks test-perturbed test-seeds test-browser site test-site test-binder bench bench-barcodes mutation clean
 
 help:
 	@echo "make lab          set up .venv and open JupyterLab on notebooks/"
@@ -30,6 +30,9 @@ help:
 	@echo "make test-seeds   run every notebook with seeds $(SEEDS); every Check must hold"
 	@echo "make notebooks    re-execute every notebooks/NN_*.md and write its .ipynb"
 	@echo "make test-browser open every notebook in JupyterLab in Chromium, run it, move each explorer"
+	@echo "make site         the static HTML book of every notebook (stored outputs) and the API reference: build/site/"
+	@echo "make test-site    open every page of build/site in Chromium: errors, equations, figures, links, buttons, axe-core"
+	@echo "make test-binder  build what Binder builds (environment.yml, postBuild) in a fresh venv, run a notebook in it"
 	@echo "make bench        speed and quality benchmarks (not part of make test)"
 	@echo "make bench-barcodes  bar-code decode rates and margins for notebook 08 (about 35 min; writes notebooks/data/)"
 	@echo "make mutation     mutation testing of the computing modules with mutmut (about 30 min; not part of make test)"
@@ -74,6 +77,42 @@ test-browser: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[browser]"
 	$(BIN)/python -c "import matplotlib.pyplot"  # build matplotlib's font cache before the kernels need it
 	$(BIN)/python tools/browser_check.py
+
+# The website. Its sources are staged in build/site-src: site/*.md and the stored notebooks
+# (notebooks/*.ipynb with their outputs; never the .md sources, never executed). MathJax and
+# axe-core come from npm (versions pinned here) into build/node_modules; MathJax is served by the
+# site itself (build/site/_static/mathjax), so equations render offline. Sphinx warnings are errors.
+MATHJAX_VERSION := 3.2.2
+AXE_CORE_VERSION := 4.14.1
+SITE_SRC    := build/site-src
+SITE_STATIC := build/site-static
+SITE_OUT    := build/site
+NPM_STAMP   := build/node_modules/.deconvlab-$(MATHJAX_VERSION)-$(AXE_CORE_VERSION)
+
+$(NPM_STAMP):
+	mkdir -p build
+	npm install --prefix build --no-save --no-audit --no-fund --no-package-lock \
+	    mathjax@$(MATHJAX_VERSION) axe-core@$(AXE_CORE_VERSION) > /dev/null
+	touch $@
+
+site: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[site]"
+	rm -rf $(SITE_SRC) $(SITE_STATIC) $(SITE_OUT) build/site-doctrees && mkdir -p $(SITE_SRC)/notebooks $(SITE_STATIC)/mathjax
+	cp -p site/*.md $(SITE_SRC)/
+	cp -p notebooks/[0-9][0-9]_*.ipynb $(SITE_SRC)/notebooks/
+	cd build/node_modules/mathjax/es5 && cp -r tex-chtml.js input output ui a11y sre $(abspath $(SITE_STATIC))/mathjax/
+	DECONVLAB_SITE_STATIC=$(abspath $(SITE_STATIC)) $(BIN)/sphinx-build -W --keep-going -q -b html -c site \
+	    -d build/site-doctrees $(SITE_SRC) $(SITE_OUT)
+	@echo "site built: $(SITE_OUT)/index.html (serve it: $(BIN)/python -m http.server -d $(SITE_OUT))"
+
+# Serves build/site on loopback and opens every page in Chromium (as make test-browser does).
+test-site: site
+	$(BIN)/python tools/site_check.py $(SITE_OUT) build/node_modules/axe-core/axe.min.js
+
+# What Binder builds, as closely as a machine without conda-forge or Docker allows.
+test-binder: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[binder]"
+	$(BIN)/python tools/binder_check.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -90,7 +90,8 @@ def test_readme_lists_every_notebook_with_binder_badge_and_generated_thumbnail()
         thumbnail = f"notebooks/thumbnails/{source.stem}.png"
         assert thumbnail in README and (ROOT / thumbnail).exists()
     badges = re.findall(r"https://mybinder\.org/v2/gh/([^/]+/[^/]+)/HEAD\?urlpath=lab/tree/notebooks/", README)
-    assert set(badges) == {"OWNER/REPO"}, "one placeholder for the repository, the same in every badge"
+    repository = re.search(r'^Repository = "https://github\.com/([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M)
+    assert set(badges) == {repository.group(1)}, "every badge opens the repository pyproject.toml names"
     assert "make test-browser" in README and "chromium" in README.lower()
 
 

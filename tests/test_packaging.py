@@ -168,3 +168,77 @@ def test_every_public_function_has_numpydoc_sections_and_a_runnable_example():
             if min(positions) < 0 or positions != sorted(positions) or ">>> " not in doc:
                 missing.append(f"{module_name}.{name}")
     assert not missing, f"numpydoc sections missing or out of order: {missing}"
+
+
+# --- licence, credit and the repository's one address (issue 29) ---
+
+REPOSITORY = "https://github.com/deconvlab/deconvlab"
+
+
+def _pyproject():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_the_licence_is_declared_and_its_files_exist():
+    project = _pyproject()["project"]
+    assert project["license"] == "BSD-3-Clause"
+    assert project["license-files"] == ["LICENSE"]
+    licence = (ROOT / "LICENSE").read_text()
+    assert "BSD 3-Clause License" in licence and "CC-BY-4.0" in licence and "Apache-2.0" in licence
+    assert "Copyright (c) 2026, The deconvlab authors" in licence
+    for name in ("NOTICE", "CITATION.cff", "CONTRIBUTING.md"):
+        assert (ROOT / name).is_file(), f"{name} is missing"
+
+
+def test_notice_credits_every_shipped_photograph():
+    notice = (ROOT / "NOTICE").read_text()
+    assert "ZXing" in notice and "Apache License, Version 2.0" in notice
+    photos = ROOT / "notebooks" / "data" / "photos"
+    assert (photos / "NOTICE").is_file()
+    images = sorted(photos.glob("*/*.png"))
+    assert images, "no photographs shipped"
+    for image in images:
+        digits = image.with_suffix(".txt").read_text().strip()
+        assert re.fullmatch(r"\d{13}", digits), f"{image.relative_to(ROOT)}: its .txt holds {digits!r}"
+        assert image.parent.name in notice
+
+
+def test_citation_cff_is_valid_against_the_cff_1_2_0_schema():
+    import json
+
+    import jsonschema
+
+    schema = json.loads((ROOT / "tests" / "data" / "citation-file-format-1.2.0.schema.json").read_text())
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    jsonschema.validate(citation, schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    import deconvlab
+
+    assert citation["version"] == deconvlab.__version__
+    assert citation["repository-code"] == REPOSITORY
+    assert set(citation["license"]) == {"BSD-3-Clause", "CC-BY-4.0"}
+
+
+def test_the_repository_address_is_written_once_and_no_placeholder_is_left():
+    """pyproject.toml's [project.urls] holds it; the site reads it from there; the README's
+    Binder badges and CITATION.cff must agree, and no OWNER/REPO placeholder may remain."""
+    assert _pyproject()["project"]["urls"]["Repository"] == REPOSITORY
+    tracked = __import__("subprocess").run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True)
+    offenders = []
+    for name in tracked.stdout.split():
+        path = ROOT / name
+        if path.suffix in {".png", ".ipynb"} or not path.is_file() or name == "tests/test_packaging.py":
+            continue
+        if "OWNER/REPO" in path.read_text(errors="replace"):
+            offenders.append(name)
+    assert not offenders, f"OWNER/REPO placeholder left in {offenders}"
+    readme = (ROOT / "README.md").read_text()
+    badges = re.findall(r"https://mybinder\.org/v2/gh/([^/]+/[^/]+)/", readme)
+    assert badges and set(badges) == {"deconvlab/deconvlab"}
+    site_conf = (ROOT / "site" / "conf.py").read_text()
+    assert "github.com/deconvlab" not in site_conf, "site/conf.py must read the address from pyproject.toml"
+
+
+def test_the_readme_says_how_to_cite_and_how_to_build_the_site():
+    readme = (ROOT / "README.md").read_text()
+    assert "CITATION.cff" in readme and "How to cite" in readme
+    assert "make site" in readme and "make test-site" in readme

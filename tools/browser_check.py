@@ -155,6 +155,22 @@ def move_first_slider(page, interact, new_value=None):
     return current, new_value
 
 
+def wait_for_notebook_rendered(page, name, timeout_ms=60_000):
+    """Wait until the notebook on screen has finished loading: its panel shows as many cells as the
+    file holds (windowing is off, so every cell is rendered) and no loading spinner is left. Counting
+    folded cells before that counted a half-loaded notebook (a spinner in the screenshot)."""
+    notebook = json.loads((ROOT / "notebooks" / name).read_text())
+    page.wait_for_function(
+        """(expected) => {
+            const panel = [...document.querySelectorAll('.jp-NotebookPanel')].find(p => p.offsetParent !== null);
+            return panel && panel.querySelectorAll('.jp-Notebook .jp-Cell').length === expected
+                && !panel.querySelector('.jp-Spinner');
+        }""",
+        arg=len(notebook["cells"]),
+        timeout=timeout_ms,
+    )
+
+
 def check_solutions_collapsed(page, name, failures, label=None):
     """On opening, every exercise solution (source_hidden in the file) shows only its collapsed
     first line: no code and no output. (Running a cell reveals its output: JupyterLab
@@ -179,7 +195,7 @@ def check_notebook(page, base, name, failures, timings):
     page.goto(url)
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=60_000)
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
-    time.sleep(1)
+    wait_for_notebook_rendered(page, name)
     check_solutions_collapsed(page, name, failures)
     code_cells = page.locator(".jp-CodeCell")
     # Cells whose input is collapsed (exercise solutions) show no prompt, so count the unrun
@@ -189,7 +205,10 @@ def check_notebook(page, base, name, failures, timings):
     # prompt, figure and widget checked below comes from this run.
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Edit$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Clear Outputs of All Cells$")).first.click()
-    time.sleep(1)
+    try:  # wait for the outputs to go, not for a fixed time
+        page.wait_for_function("() => !document.querySelector('.jp-OutputArea-output')", timeout=30_000)
+    except Exception:  # noqa: BLE001 - reported just below
+        pass
     if unrun.count() == 0 or page.locator(".jp-OutputArea-output").count():
         failures.append(f"{name}: clearing the stored outputs did not work")
         return
@@ -251,6 +270,8 @@ def check_markdown_opens_as_notebook(page, base, name, failures):
     try:
         page.wait_for_selector(".jp-NotebookPanel:visible .jp-Cell", timeout=60_000)
         opened_as_notebook = page.locator(".jp-FileEditor:visible").count() == 0
+        if opened_as_notebook:  # its cells come from the .md (jupytext): as many as the paired .ipynb's
+            wait_for_notebook_rendered(page, name.replace(".md", ".ipynb"))
     except Exception:  # noqa: BLE001 - no notebook view appearing is the finding
         opened_as_notebook = False
     page.screenshot(path=str(SCREENSHOTS / f"{Path(name).stem}.md.png"))
