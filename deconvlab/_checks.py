@@ -237,3 +237,21 @@ def as_singular_values(values, name):
     if np.any(np.isnan(array)) or np.any(array < 0):
         raise ValueError(f"{name} must be >= 0 everywhere (inf allowed, NaN not)")
     return array
+
+
+def as_spectrum(values, name):
+    """Return ``values`` as a non-empty, finite 1-D array of real or complex numbers (a spectrum, such
+    as a transfer function on its rfft bins); bools, strings and objects raise ``TypeError``."""
+    if values is None or isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers; got {type(values).__name__}")
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a 1-D array of numbers; got a ragged sequence") from None
+    if array.dtype == bool or array.dtype.kind not in "iufc":
+        raise TypeError(f"{name} must be an array of (real or complex) numbers; got dtype {array.dtype}")
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array; got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} holds NaN or inf")
+    return array

@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_count, as_number, as_signal
+from ._checks import as_count, as_number, as_signal, as_spectrum
 
 __all__ = [
     "rmse",
@@ -116,16 +116,7 @@ def magnitude_db(values, reference=None):
     >>> magnitude_db([1.0, 0.1, 0.0]).tolist()
     [0.0, -20.0, -inf]
     """
-    try:
-        values = np.asarray(values)
-    except ValueError:
-        raise ValueError("values must be a 1-D array; got a ragged sequence") from None
-    if values.dtype == bool or not np.issubdtype(values.dtype, np.number):
-        raise TypeError(f"values must be an array of (real or complex) numbers; got dtype {values.dtype}")
-    if values.ndim != 1 or values.size == 0:
-        raise ValueError(f"values must be a non-empty 1-D array; got shape {values.shape}")
-    if not np.all(np.isfinite(values)):
-        raise ValueError("values holds NaN or inf")
+    values = as_spectrum(values, "values")
     magnitude = np.abs(values)
     if reference is None:
         reference = magnitude.max()

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 import scipy.fft
 
-from ._checks import as_kernel, as_number, as_signal, check_kernel_fits, check_mode, solution_length
+from ._checks import as_kernel, as_number, as_signal, as_spectrum, check_kernel_fits, check_mode, solution_length
 from ._spectral import circular_length, spectral_filter, unresolved_bins
 from .inverse import gaussian_cutoff
 
@@ -114,7 +114,7 @@ def wiener_filter_factors(H, nsr):
     >>> wiener_filter_factors(np.array([2.0, 1.0, 0.0]), 1.0).tolist()   # 2/5, 1/2, 0/1
     [0.4, 0.5, 0.0]
     """
-    H = _as_spectrum(H)
+    H = as_spectrum(H, "H")
     nsr = _check_nsr(nsr, H.size)
     with np.errstate(divide="ignore", invalid="ignore"):
         W = np.where(np.isinf(nsr), 0.0, np.conj(H) / (np.abs(H) ** 2 + np.where(np.isinf(nsr), 1.0, nsr)))
@@ -124,23 +124,6 @@ def wiener_filter_factors(H, nsr):
             f"nsr is 0 where H is 0 (bins {bins.tolist()[:10]}): the filter is undefined there; use nsr > 0"
         )
     return W
-
-
-def _as_spectrum(H):
-    """A transfer function: a 1-D, non-empty, finite array of real or complex numbers."""
-    if H is None or isinstance(H, (str, bytes)):
-        raise TypeError(f"H must be an array of numbers; got {type(H).__name__}")
-    try:
-        values = np.asarray(H)
-    except (TypeError, ValueError):
-        raise TypeError("H must be an array of numbers (a ragged sequence is not)") from None
-    if values.dtype.kind not in "iufc":
-        raise TypeError(f"H must hold numbers; got dtype {values.dtype}")
-    if values.ndim != 1 or values.size == 0:
-        raise ValueError(f"H must be a non-empty 1-D array (one value per rfft bin); got shape {values.shape}")
-    if not np.all(np.isfinite(values)):
-        raise ValueError("H must be finite (no NaN or inf)")
-    return values
 
 
 def _check_nsr(nsr, n_bins):

@@ -5,7 +5,7 @@ clean) and :func:`binarize_scanline` (a model-free deconvolution and threshold).
 
 import numpy as np
 
-from .._checks import as_count, as_number, as_signal
+from .._checks import as_choice, as_count, as_number, as_signal
 from ..estimation import estimate_noise_std
 from ..levels import estimate_levels
 from ..signals import gaussian_kernel
@@ -137,8 +137,7 @@ def binarize_scanline(y, blur, *, method="wiener", lam=None):
 
     y = _as_scanline(y)
     blur = as_number(blur, "blur", strictly_positive=True)
-    if method not in ("wiener", "tv"):
-        raise ValueError(f"method must be 'wiener' or 'tv'; got {method!r}")
+    method = as_choice(method, "method", ("wiener", "tv"))
     if lam is not None:
         lam = as_number(lam, "lam", strictly_positive=True)
     u = np.linspace(-1.0, 1.0, y.size)
