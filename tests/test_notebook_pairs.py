@@ -73,3 +73,43 @@ def test_seed_is_injected_right_after_the_parameters_cell():
     untagged = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("seed = 0")])
     with pytest.raises(ValueError, match="parameters"):
         with_parameters(untagged, seed=1)
+
+
+def figure_cells(notebook):
+    """The code cells of an .ipynb (as JSON) that store an image output, by index."""
+    return {
+        index: cell
+        for index, cell in enumerate(notebook["cells"])
+        if cell["cell_type"] == "code"
+        and any(key.startswith("image/") for output in cell.get("outputs", []) for key in output.get("data", {}))
+    }
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
+def test_every_figure_has_alt_text(source):
+    """The website takes a figure's alt text from its cell's `mystnb: {image: {alt: ...}}` (myst-nb)."""
+    notebook = json.loads(source.with_suffix(".ipynb").read_text())
+    cells = figure_cells(notebook)
+    assert cells, "no figure found"
+    missing = [
+        f"cell {index}: {''.join(cell['source'])[:60]!r}"
+        for index, cell in cells.items()
+        if not str(cell["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")).strip()
+    ]
+    assert missing == [], "figure cells without `mystnb: {image: {alt: ...}}` in the .md and the .ipynb"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
+def test_md_and_ipynb_mystnb_options_match(source):
+    """The cell options the website reads (alt text) are the same in the .md source and the stored .ipynb."""
+    import jupytext
+
+    text_cells = jupytext.read(source).cells
+    stored_cells = json.loads(source.with_suffix(".ipynb").read_text())["cells"]
+    assert len(text_cells) == len(stored_cells)
+    differences = [
+        index
+        for index, (text, stored) in enumerate(zip(text_cells, stored_cells))
+        if text.metadata.get("mystnb") != stored["metadata"].get("mystnb")
+    ]
+    assert differences == [], f"cells whose mystnb options differ between .md and .ipynb: {differences}"
