@@ -349,7 +349,7 @@ def normal_symbol(h, lam, order, n):
     Parameters
     ----------
     h : ndarray
-        The kernel (validated); only its first ``n`` samples enter if it is longer.
+        The kernel (validated); a kernel longer than ``n`` is wrapped around the period (its circulant).
     lam : float
         The regularisation weight.
     order : int
@@ -367,7 +367,7 @@ def normal_symbol(h, lam, order, n):
     >>> normal_symbol(np.array([1.0]), 1.0, 1, 4).round(12).tolist()   # 1 + |1 - e^{-i w}|^2 at w = 0, pi/2, pi
     [1.0, 3.0, 5.0]
     """
-    kernel = h if h.size <= n else h[:n]
+    kernel = h if h.size <= n else np.bincount(np.arange(h.size) % n, weights=h, minlength=n)  # h wrapped
     H2 = np.abs(kernel_spectrum(kernel, n)) ** 2
     D2 = np.abs(kernel_spectrum(difference_stencil(order), n)) ** 2
     return H2 + lam**2 * D2

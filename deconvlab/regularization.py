@@ -41,7 +41,7 @@ from ._checks import (
     check_problem,
     check_sees_constant,
 )
-from ._spectral import normal_symbol, rounding_floor, spectral_filter
+from ._spectral import EPS, normal_symbol, rounding_floor, spectral_filter
 from .operators import convolution_matrix, convolve, convolve_adjoint, sparse_convolution_matrix
 from .wiener_filter import wiener_filter_factors
 
@@ -72,8 +72,10 @@ DENSE_LIMIT = 2048
 DENSE_MAX = 6000
 #: Relative residual of the normal equations at which conjugate gradients stop.
 CG_RTOL = 1e-10
-#: CG is trusted only where its stopping rule bounds the solution's relative error by this:
-#: ``cond(A^T A + lam^2 L^T L) * CG_RTOL <= CG_TRUST`` (a relative residual bounds the error by cond times it).
+#: The relative accuracy vouched for on a path that cannot reach cond x eps: CG is trusted only where its
+#: stopping rule bounds the error by this (``cond(A^T A + lam^2 L^T L) * CG_RTOL <= CG_TRUST``; a relative
+#: residual bounds the error by cond times it), and the SVD path only where its rounding-level triplets
+#: change the answer by less.
 CG_TRUST = 1e-4
 #: The algorithms of :func:`tikhonov`.
 TIKHONOV_METHODS = ("auto", "dense", "fft", "iterative", "sparse")
@@ -342,7 +344,9 @@ def tikhonov(y, h, lam, *, mode="full", order=0, method="auto", svd=None):
         scaled augmented system of the stacked least-squares problem, refined and
         checked (its condition estimated from the factorisation). ``auto`` takes
         ``fft`` where it applies, else ``dense`` up to ``DENSE_LIMIT`` unknowns, else
-        ``iterative`` where its stopping rule provably vouches for the solution, else ``sparse``.
+        ``iterative`` where a bound on the condition number lets its stopping rule vouch for the solution
+        (``order = 0`` only), else ``sparse``; and ``sparse`` where the dense factorisation of ``A``
+        would be spoiled by its rounding-level singular values (very small ``lam``).
     svd : SVDFactorization, optional
         A factorisation of this problem from :func:`svd_factorization` (``method="dense"``).
 
@@ -356,6 +360,15 @@ def tikhonov(y, h, lam, *, mode="full", order=0, method="auto", svd=None):
     ValueError
         Bad input (named), a factorisation ``svd`` of another problem, a
         minimiser that is not unique or not determined in float64, or a dense solve above ``DENSE_MAX``.
+    RuntimeError
+        If conjugate gradients (``method="iterative"``) do not converge.
+
+    Warns
+    -----
+    RuntimeWarning
+        Where the answer is less accurate than the problem's condition number allows: ``lam > 0`` below
+        the rounding floor, CG where no bound vouches for it, the dense path where the rounding-level
+        singular triplets of ``A`` spoil it.
 
     Examples
     --------
@@ -372,6 +385,7 @@ def tikhonov(y, h, lam, *, mode="full", order=0, method="auto", svd=None):
     if order >= n:
         raise ValueError(f"order must be < n = {n}; got {order}")
     _check_unique(y.size, n, order, h, mode, lam)
+    requested = method
     method = _choose_method(method, svd, h, lam, order, n, mode)
     if method == "fft":
         return _tikhonov_fft(y, h, lam)
@@ -379,7 +393,19 @@ def tikhonov(y, h, lam, *, mode="full", order=0, method="auto", svd=None):
         return _tikhonov_cg(y, h, lam, mode, order, n)
     if method == "sparse":
         return _tikhonov_sparse(y, h, lam, mode, order, n)
-    return _tikhonov_dense(_check_svd(svd, y, h, n, mode, order), y, lam)
+    x, accurate = _tikhonov_dense(_check_svd(svd, y, h, n, mode, order), y, lam)
+    if accurate:
+        return x
+    if requested == "auto" and svd is None:  # the factorisation of A cannot give this lam's answer: solve the stack
+        return _tikhonov_sparse(y, h, lam, mode, order, n)
+    warnings.warn(
+        f"tikhonov(method='dense'): at lam = {lam:.1e} the singular triplets of A below rounding level change the "
+        "answer by more than its condition number allows (the filter s / (s^2 + lam^2) of a rounding-level s); "
+        "use method='sparse' or a larger lam",
+        RuntimeWarning,
+        stacklevel=2,
+    )
+    return x
 
 
 def _choose_method(method, svd, h, lam, order, n, mode):
@@ -426,19 +452,36 @@ def _not_determined(smallest, largest, size, lam, stacklevel=4):
 
 def _tikhonov_dense(operator, y, lam):
     """The SVD (or GSVD) path: filter factors ``gamma^2 / (gamma^2 + lam^2)`` on the factorisation.
+    Returns ``(x, accurate)``.
 
     The rule of solvability needs the singular values of ``[A; lam L]``. For ``order = 0`` they are
     ``sqrt(s_i^2 + lam^2)`` (and ``lam`` on the null space of a ``valid`` ``A``). For ``order >= 1``,
     with ``[A; L] = Q R`` and the GSVD ``Q_A = U C W^T``, ``Q_L = V S W^T``, ``[A; lam L]`` has the
     singular values of ``diag(d) W^T R``, ``d_i = sqrt(c_i^2 + lam^2 s_i^2)``: between
-    ``d_min sigma_min(R)`` and ``d_max sigma_max(R)``, the bounds the rule is applied to."""
+    ``d_min sigma_min(R)`` and ``d_max sigma_max(R)``, the bounds the rule is applied to.
+
+    Even where the rule holds, the factorisation of ``A`` alone can spoil the answer: a computed
+    singular value below ``rounding_floor`` is rounding, and its triplet adds ``s / (s^2 + lam^2)
+    u^T y`` where the exact factor is about 0 (an error that grows like ``1 / lam^2``). ``accurate``
+    is False when those components exceed ``max(cond([A; lam L]) eps, CG_TRUST)`` of the answer: the
+    error of a backward-stable solve of the stacked problem, or the tolerance the package vouches for
+    on paths that cannot reach it (CG's)."""
     c = operator.scale if operator.order else operator.gamma
+    size = max(y.size, operator.n)
     weights = np.sqrt(c**2 + lam**2 * (1.0 - c**2 if operator.order else 1.0))
     if c.size < operator.n:  # the directions A does not see (valid): c = 0, s = 1
         weights = np.r_[weights, lam]
     r_min, r_max = operator.stack_range
-    _not_determined(weights.min() * r_min, weights.max() * r_max, max(y.size, operator.n), lam, stacklevel=5)
-    return _filtered_svd_solution(operator, y, _tikhonov_factors(operator.gamma, lam))
+    smallest, largest = weights.min() * r_min, weights.max() * r_max
+    _not_determined(smallest, largest, size, lam)
+    f = _tikhonov_factors(operator.gamma, lam)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coefficients = np.where(f > 0, f / operator.scale, 0.0) * (operator.U.T @ y)
+    unresolved = c <= rounding_floor(c.max(), size)
+    spoiled = float(np.linalg.norm(coefficients[unresolved]))
+    allowed = max(largest / max(smallest, 1e-300) * EPS, CG_TRUST)
+    accurate = spoiled <= allowed * float(np.linalg.norm(coefficients))
+    return operator.basis @ coefficients, accurate
 
 
 def _tikhonov_fft(y, h, lam):
@@ -454,23 +497,23 @@ def _tikhonov_fft(y, h, lam):
 
 
 def _normal_condition_bound(h, lam, order, n, mode):
-    """An upper bound on the condition number of ``A^T A + lam^2 L^T L``, from the kernel's spectrum.
+    """A bound on the condition number of ``A^T A + lam^2 L^T L`` from the kernel's spectrum, for
+    ``order = 0`` (``inf`` for ``order >= 1``: no bound is known, so CG is never trusted there).
 
-    The largest eigenvalue is at most ``max|H|^2 + lam^2 max|D|^2`` (``D`` the DFT of the difference
-    stencil). The smallest is at least ``lam^2`` for ``order = 0`` (``A^T A`` is semi-definite) and,
-    where ``A`` is a filter on the whole signal (``full``: ``||A x|| = ||H X||``; ``circular``: its
-    eigenvalues), at least ``min|H|^2`` too. A ``same`` or ``valid`` matrix is a section of that
-    filter: it can have far smaller singular values (``valid`` has a null space), so only ``lam^2`` is
-    certain there. (The DFT grid of the period stands for the continuous minimum.) For ``order >= 1``
-    the penalty is not diagonal in the DFT, and the smallest value of the circular symbol
-    ``|H|^2 + lam^2 |D|^2`` is used: an estimate, not a bound."""
-    period = n + h.size - 1 if mode == "full" else n
-    symbol = normal_symbol(h, lam, order, period)
-    if order >= 1:  # an estimate: the penalty is not a filter on the signal (L is not periodic)
-        smallest = float(symbol.min())
-    else:
-        smallest = lam**2 + (float(np.min(normal_symbol(h, 0.0, 0, period))) if mode in ("full", "circular") else 0.0)
-    return float(symbol.max() / smallest) if smallest > 0 else float("inf")
+    The largest eigenvalue is at most ``max|H|^2 + lam^2``. The smallest is at least ``lam^2``
+    (``A^T A`` is semi-definite) and, where ``A`` is a filter on the whole signal (``full``:
+    ``||A x|| = ||H X||``; ``circular``: its eigenvalues), at least ``min|H|^2`` too. A ``same`` or
+    ``valid`` matrix is a section of that filter: it can have far smaller singular values (``valid``
+    has a null space), so only ``lam^2`` is certain there. ``|H|`` is sampled on the DFT grid of
+    ``n + k - 1`` points (``n`` for ``circular``), which stands for the continuous extremes. With a
+    derivative penalty (``order >= 1``) the directions ``L`` damps least and the near-null space of a
+    section can meet, and the circular symbol ``|H|^2 + lam^2 |D|^2`` does not bound them."""
+    if order >= 1:
+        return float("inf")
+    period = n if mode == "circular" else n + h.size - 1
+    H2 = normal_symbol(h, 0.0, 0, period)
+    smallest = lam**2 + (float(H2.min()) if mode in ("full", "circular") else 0.0)
+    return float((H2.max() + lam**2) / smallest) if smallest > 0 else float("inf")
 
 
 def _difference_adjoint(v, order):
@@ -501,6 +544,7 @@ def _tikhonov_sparse(y, h, lam, mode, order, n):
     largest = float(np.sqrt(normal_symbol(h, lam, order, n + h.size - 1).max()))
 
     def factorise(alpha):
+        """The augmented matrix for ``alpha`` and its sparse LU."""
         system = scipy.sparse.bmat([[alpha * scipy.sparse.eye(rows), B], [B.T, None]], format="csc")
         try:
             return system, scipy.sparse.linalg.splu(system)
@@ -508,25 +552,26 @@ def _tikhonov_sparse(y, h, lam, mode, order, n):
             raise ValueError("the problem has no unique minimiser (singular system): use lam > 0") from None
 
     def smallest_singular_value(lu, alpha):
-        """Power iteration on (B^T B)^-1: K [r; x] = [0; c] gives x = -alpha (B^T B)^-1 c."""
+        """Power iteration on (B^T B)^-1: K [r; x] = [0; c] gives x = -alpha (B^T B)^-1 c. Its estimate
+        of ||(B^T B)^-1|| is from below, so the smallest singular value is estimated from above."""
         v = np.random.default_rng(0).standard_normal(n)
         estimate = 0.0
-        for _ in range(12):
-            w = -lu.solve(np.concatenate([np.zeros(rows), v / np.linalg.norm(v)]))[rows:] / alpha
-            if not np.all(np.isfinite(w)):
-                return 0.0
-            estimate, v = np.linalg.norm(w), w
+        with np.errstate(all="ignore"):  # a singular system overflows: that is the answer
+            for _ in range(20):
+                w = -lu.solve(np.concatenate([np.zeros(rows), v / np.linalg.norm(v)]))[rows:] / alpha
+                if not np.all(np.isfinite(w)):
+                    return 0.0
+                estimate, v = np.linalg.norm(w), w
         return 1.0 / np.sqrt(estimate) if estimate > 0 else float("inf")
 
-    alpha = max(lam, rounding_floor(largest, max(rows, n)))
-    _, lu = factorise(alpha)
+    floor = rounding_floor(largest, max(rows, n))
+    alpha = max(lam, floor)
+    system, lu = factorise(alpha)
     smallest = smallest_singular_value(lu, alpha)
-    _not_determined(smallest, largest, max(y.size, n), lam, stacklevel=5)
-    if not 0.1 < alpha / (smallest / np.sqrt(2)) < 10:
-        alpha = smallest / np.sqrt(2)
+    _not_determined(smallest, largest, max(y.size, n), lam)
+    if not 0.1 < alpha / max(smallest / np.sqrt(2), floor) < 10:
+        alpha = max(smallest / np.sqrt(2), floor)
         system, lu = factorise(alpha)
-    else:
-        system = scipy.sparse.bmat([[alpha * scipy.sparse.eye(rows), B], [B.T, None]], format="csc")
     right = np.concatenate([b, np.zeros(n)])
     solution = lu.solve(right)
     for _ in range(2):  # iterative refinement
@@ -537,6 +582,12 @@ def _tikhonov_sparse(y, h, lam, mode, order, n):
 def _tikhonov_cg(y, h, lam, mode, order, n):
     """Preconditioned CG on ``(A^T A + lam^2 L^T L) x = A^T y`` (see :func:`tikhonov`)."""
     bound = _normal_condition_bound(h, lam, order, n, mode)
+    if lam == 0 and bound * CG_RTOL > CG_TRUST:
+        raise ValueError(
+            f"tikhonov(method='iterative'): lam = 0 and no bound on the condition number (mode={mode!r}, "
+            f"order={order}), so CG cannot tell whether the least-squares solution is determined: use "
+            "method='sparse' or 'dense', or lam > 0"
+        )
     if bound * CG_RTOL > CG_TRUST:
         warnings.warn(
             f"tikhonov(method='iterative'): the normal equations' condition number may be as large as {bound:.0e} "

@@ -248,3 +248,92 @@ def test_tv_refuses_a_kernel_that_cannot_see_the_constant(mode, method):
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match="sums to zero"):
         dl.tv(rng.standard_normal(30), np.array([1.0, -2.0, 1.0]), 0.1, mode=mode, method=method)
+
+
+# --- Found by review: the paths that still answered wrongly on good input ----------------------------
+
+EDGE_KERNEL = 0.8 ** np.arange(12) / np.sum(0.8 ** np.arange(12))  # one-sided: `same` has edge modes
+
+
+def edge_problem(n, mode="same", seed=1):
+    x = np.cumsum(np.random.default_rng(seed).standard_normal(n)) / 5
+    y = dl.add_noise(dl.convolve(x, EDGE_KERNEL, mode), std=1e-3, rng=seed)
+    return x, y
+
+
+@pytest.mark.parametrize("lam, order", [(1e-10, 0), (1e-12, 0), (1e-12, 1)])
+def test_dense_path_does_not_return_rounding_triplets_amplified_by_one_over_lam_squared(lam, order):
+    """A one-sided kernel in `same` has singular values below rounding; at lam = 1e-10 the SVD filter
+    s / (s^2 + lam^2) of those rounding-level triplets was 0.26 off (2.6e3 at 1e-12), silently. auto now
+    solves the stack instead (agreeing with the sparse solve, exact to ~1e-14 here), and an explicit
+    dense solve warns."""
+    n = 151
+    _, y = edge_problem(n)
+    s = np.linalg.svd(dl.convolution_matrix(EDGE_KERNEL, n, "same"), compute_uv=False)
+    assert s.min() <= rounding_floor(s.max(), n), "the premise: A has singular values at rounding level"
+    reference = dl.tikhonov(y, EDGE_KERNEL, lam, mode="same", order=order, method="sparse")
+    estimate = dl.tikhonov(y, EDGE_KERNEL, lam, mode="same", order=order)
+    error = np.linalg.norm(estimate - reference) / np.linalg.norm(reference)
+    assert error < 1e-6, f"auto is {error:.1e} from the stacked solve"
+    with pytest.warns(RuntimeWarning, match="below rounding level"):
+        dl.tikhonov(y, EDGE_KERNEL, lam, mode="same", order=order, method="dense")
+
+
+def test_the_stacked_sparse_solve_agrees_with_dense_where_the_factorisation_is_sound():
+    """The reference of the test above, checked: where A's SVD is sound (lam well above rounding),
+    sparse and dense agree to cond x n eps."""
+    n = 151
+    _, y = edge_problem(n)
+    for lam in (1e-4, 1e-2):
+        dense = dl.tikhonov(y, EDGE_KERNEL, lam, mode="same", method="dense")
+        sparse = dl.tikhonov(y, EDGE_KERNEL, lam, mode="same", method="sparse")
+        assert np.linalg.norm(sparse - dense) / np.linalg.norm(dense) < 1e-9 / lam, f"lam={lam}"
+
+
+@pytest.mark.parametrize("mode", ["valid", "same", "full"])
+@pytest.mark.parametrize("kernel", ["gaussian", "edge"])
+def test_auto_never_trusts_cg_with_a_derivative_penalty(monkeypatch, mode, kernel):
+    """For order >= 1 no bound on the normal equations' condition number is known; the circular symbol
+    had let auto take CG, 47 % off in `valid` (n = 2100, lam = 1e-6). Above DENSE_LIMIT (lowered here to
+    reach that branch at n = 120) auto now solves the stack; an explicit CG warns."""
+    monkeypatch.setattr(dl.regularization, "DENSE_LIMIT", 40)
+    h = dl.gaussian_kernel(1.0) if kernel == "gaussian" else EDGE_KERNEL
+    n, lam = 120, 1e-6
+    x = np.cumsum(np.random.default_rng(3).standard_normal(n)) / 5
+    y = dl.add_noise(dl.convolve(x, h, mode), std=1e-3, rng=3)
+    reference, s = stacked_reference(y, h, lam, mode, 1, n)
+    bound = max(1e-12, s.max() / s.min() * max(y.size, n) * np.finfo(float).eps)
+    estimate = dl.tikhonov(y, h, lam, mode=mode, order=1)
+    error = np.linalg.norm(estimate - reference) / np.linalg.norm(reference)
+    assert error < 10 * bound, f"auto: relative error {error:.1e}, bound {bound:.1e}"
+    with pytest.warns(RuntimeWarning, match="condition number"):
+        dl.tikhonov(y, h, lam, mode=mode, order=1, method="iterative")
+
+
+@pytest.mark.parametrize("order", [0, 1, 2])
+def test_cg_refuses_lam_zero_where_it_cannot_tell_whether_the_answer_is_determined(order):
+    """`same` with the one-sided kernel, lam = 0: dense and sparse refuse (cond ~ 1e21); CG returned an
+    answer 100 % off (order 1) or warned and returned (order 0)."""
+    _, y = edge_problem(300)
+    for method in ("iterative", "sparse"):
+        with pytest.raises(ValueError, match="lam = 0"):
+            dl.tikhonov(y, EDGE_KERNEL, 0.0, mode="same", order=order, method=method)
+
+
+def test_a_kernel_longer_than_the_signal_enters_the_symbol_wrapped(monkeypatch):
+    """`same` accepts len(h) > n; the symbol had cut the kernel to its first n taps (max 7e-12 against
+    ||A||^2 = 0.69), so auto trusted CG on a badly conditioned problem (0.34 off at lam = 1e-4)."""
+    from deconvlab._spectral import normal_symbol
+
+    monkeypatch.setattr(dl.regularization, "DENSE_LIMIT", 30)
+    h, n = dl.gaussian_kernel(10.0), 40
+    assert h.size > n
+    C = scipy.linalg.circulant(np.bincount(np.arange(h.size) % n, weights=h, minlength=n))
+    np.testing.assert_allclose(normal_symbol(h, 0.0, 0, n).max(), np.linalg.norm(C, 2) ** 2, rtol=1e-10)
+    x = np.cumsum(np.random.default_rng(4).standard_normal(n)) / 5
+    y = dl.add_noise(dl.convolve(x, h, "same"), std=1e-3, rng=4)
+    for lam in (1e-4, 1e-5):
+        reference, s = stacked_reference(y, h, lam, "same", 0, n)
+        estimate = dl.tikhonov(y, h, lam, mode="same")
+        error = np.linalg.norm(estimate - reference) / np.linalg.norm(reference)
+        assert error < 1e-6, f"lam={lam}: auto is {error:.1e} off"
