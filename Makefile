@@ -21,7 +21,7 @@ PERTURB_DIR := $(abspath build/perturbed-ipython)
 # make test-seeds: every notebook's Checks must hold for these seeds too (the stored outputs use seed 0).
 SEEDS ?= 1,2,3
 
-.PHONY: help venv lab test unit-tests notebooks test-perturbed test-seeds test-browser site test-site test-binder bench bench-barcodes mutation clean
+.PHONY: help venv lab test unit-tests notebooks test-perturbed test-seeds test-browser site test-site test-binder bench bench-barcodes bench-photos mutation clean
 
 help:
 	@echo "make lab          set up .venv and open JupyterLab on notebooks/"
@@ -35,6 +35,7 @@ help:
 	@echo "make test-binder  build what Binder builds (environment.yml, postBuild) in a fresh venv, run a notebook in it"
 	@echo "make bench        speed and quality benchmarks (not part of make test)"
 	@echo "make bench-barcodes  bar-code decode rates and margins for notebook 08 (about 35 min; writes notebooks/data/)"
+	@echo "make bench-photos the shipped bar-code photos read by decode_ean13_photo and zxing-cpp (writes notebooks/data/photo_reads.csv)"
 	@echo "make mutation     mutation testing of the computing modules with mutmut (about 30 min; not part of make test)"
 
 $(STAMP): pyproject.toml
@@ -123,6 +124,10 @@ bench-barcodes: $(STAMP)
 	$(BIN)/python benchmarks/barcodes.py methods & methods=$$!; \
 	$(BIN)/python benchmarks/barcodes.py decoder; decoder=$$?; wait $$methods && test $$decoder -eq 0
 	$(BIN)/python benchmarks/barcodes.py margins
+
+# The photo notebook reads what this writes (notebooks/data/photo_reads.csv); about 5 minutes.
+bench-photos: $(STAMP)
+	$(BIN)/python benchmarks/photos.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

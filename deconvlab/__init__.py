@@ -7,6 +7,7 @@ from .barcodes import (
     barcode_scanline,
     binarize_scanline,
     decode_ean13,
+    decode_ean13_photo,
     ean13_check_digit,
     ean13_modules,
     ean13_scanline,

@@ -161,6 +161,23 @@ SPECS = {
         {"y": dl.barcode_scanline("400638133393", blur=0.6, noise=0.02, rng=0), "blur": None, "return_info": False},
         {"y": SIGNAL, "blur": without(POSITIVE, "None"), "return_info": FLAG},
     ),
+    dl.decode_ean13_photo: (
+        {"image": np.tile(40 + 180 * dl.ean13_scanline("400638133393", 3), (60, 1)), "return_info": False},
+        {
+            "image": {
+                "None": None,
+                "empty": np.zeros((0, 400)),
+                "1-D": np.ones(400),
+                "2 channels": np.ones((60, 400, 2)),
+                "4-D": np.ones((2, 60, 400, 3)),
+                "NaN": np.full((60, 400), np.nan),
+                "complex": np.ones((60, 400)) * 1j,
+                "strings": np.full((60, 400), "a"),
+                "too small": np.ones((60, 100)),
+            },
+            "return_info": FLAG,
+        },
+    ),
     dl.jump_errors: (
         {"found": [10, 20], "true": [11, 30], "tolerance": 3},
         {

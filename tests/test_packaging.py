@@ -115,7 +115,7 @@ def test_runtime_dependencies_are_what_the_package_imports():
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 imported.add(node.module.split(".")[0])
     third_party = {name.lower() for name in imported if name not in __import__("sys").stdlib_module_names}
-    distribution_of = {"zxingcpp": "zxing-cpp", "ipython": "ipython"}  # import name -> PyPI name
+    distribution_of = {"zxingcpp": "zxing-cpp", "ipython": "ipython", "pil": "pillow"}  # import name -> PyPI name
     assert {distribution_of.get(name, name) for name in third_party} == {name.lower() for name in runtime}
 
 

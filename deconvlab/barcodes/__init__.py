@@ -14,7 +14,9 @@ them back. Its files, in the order they build on each other:
   reading a ``Candidate`` (residual energy, code, start, width, sigma, margin);
 - ``decoder``: :func:`decode_ean13` and its acceptance rule (:func:`required_margin` and the constants
   it uses);
-- ``readers``: :func:`read_ean13` (zxing-cpp), :func:`restore_barcode`, :func:`binarize_scanline`.
+- ``readers``: :func:`read_ean13` (zxing-cpp), :func:`restore_barcode`, :func:`binarize_scanline`;
+- ``photos``: :func:`decode_ean13_photo`, a photograph's scan lines deconvolved and read by zxing-cpp,
+  with a code accepted only when many lines agree.
 
 Every name ``deconvlab.barcodes`` had as one module (``barcodes.py``) is imported here, public ones and
 ``_module_basis`` (the benchmarks draw with it), and so are the layout's constants.
@@ -30,6 +32,17 @@ from .decoder import (
     required_margin,
 )
 from .model import _module_basis  # benchmarks/barcodes.py draws the model with it
+from .photos import (
+    DOMINANCE,
+    LINE_ROWS,
+    LINE_SPACING,
+    MIN_LINES,
+    SCAN_ANGLES,
+    SYMBOL_GAP,
+    WIENER_BLURS,
+    WIENER_NSR,
+    decode_ean13_photo,
+)
 from .readers import binarize_scanline, read_ean13, restore_barcode
 from .scanline import barcode_scanline, ean13_scanline
 from .search import (
@@ -74,6 +87,7 @@ __all__ = [
     "ean13_scanline",
     "barcode_scanline",
     "decode_ean13",
+    "decode_ean13_photo",
     "restore_barcode",
     "read_ean13",
     "binarize_scanline",
