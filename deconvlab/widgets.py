@@ -8,6 +8,7 @@ new axes) and shows it again with the layout of the first drawing.
 """
 
 import functools
+import pathlib
 import warnings
 
 import matplotlib.pyplot as plt
@@ -15,6 +16,7 @@ import numpy as np
 import scipy.fft
 
 from .barcodes import barcode_scanline, binarize_scanline, read_ean13, restore_barcode
+from .barcodes.photos import as_photo, deconvolved, read_line, scan_line
 from .inverse import inverse_filter, kept_bandwidth
 from .levels import piecewise_refit, quantize
 from .metrics import magnitude_db, rmse
@@ -42,6 +44,8 @@ __all__ = [
     "priors_explorer",
     "barcode_view",
     "barcode_explorer",
+    "photo_view",
+    "photo_explorer",
     "FS",
     "JUMP",
     "NOISE_LABEL",
@@ -804,4 +808,122 @@ def barcode_explorer():
             continuous_update=False,
         ),
         seed=widgets.fixed(0),
+    )
+
+
+#: The shipped photographs (notebooks/data/photos), which the photo explorer offers.
+PHOTO_DIRECTORY = pathlib.Path(__file__).resolve().parent.parent / "notebooks" / "data" / "photos"
+
+
+def _photo_and_label(name):
+    """The shipped photo ``name`` ("ean13-2/01") as a grey array, and its label (13 digits)."""
+    path = PHOTO_DIRECTORY / f"{name}.png"
+    if not path.is_file():
+        raise ValueError(f"photo {name!r}: no such shipped photo in {PHOTO_DIRECTORY}")
+    return as_photo(path), path.with_suffix(".txt").read_text().strip()
+
+
+def photo_view(photo="ean13-2/01", offset=0.0, blur=2.0, angle=0.0, fig=None):
+    """One scan line of a shipped bar-code photograph, as it is and Wiener-deconvolved for a Gaussian
+    blur of ``blur`` pixels, and what zxing-cpp reads on each (notebook 09).
+
+    Parameters
+    ----------
+    photo : str
+        A shipped photo, ``"<set>/<number>"`` (e.g. ``"ean13-4/12"``).
+    offset : float
+        The line's distance from the photo's centre, in pixels (positive: lower).
+    blur : float
+        The Gaussian blur the line is deconvolved for (standard deviation, pixels), > 0.
+    angle : float
+        The line's angle to the photo's rows, in degrees.
+    fig : matplotlib.figure.Figure, optional
+        A figure this view made before, to update in place (an explorer's redraw).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (``fig`` itself when given).
+
+    Examples
+    --------
+    >>> fig = photo_view(blur=2.0)
+    >>> fig.axes[1].get_title()
+    'the line as photographed: zxing-cpp reads nothing'
+    """
+    image, label = _photo_and_label(photo)
+    line, origin, direction = scan_line(image, angle, offset)
+    if line.size < 2:
+        raise ValueError(f"offset={offset}: the line misses the photo")
+    restored = deconvolved(line, blur)
+
+    def reading(values):
+        codes = sorted({code for code, _, _ in read_line(values)})
+        if not codes:
+            return "zxing-cpp reads nothing"
+        return "zxing-cpp reads " + ", ".join(
+            code + (" (the label)" if code == label else " (not the label)") for code in codes
+        )
+
+    ends = origin[:, None] + direction[:, None] * np.array([0, line.size - 1])
+    samples = np.arange(line.size)
+    titles = (f"the line as photographed: {reading(line)}", f"deconvolved for σ = {blur:.1f} px: {reading(restored)}")
+    if fig is None:
+        fig = plt.figure(figsize=(10, 6.2), layout="constrained")
+        grid = fig.add_gridspec(2, 2, width_ratios=(1, 2.2))
+        photo_ax = fig.add_subplot(grid[:, 0])
+        line_ax, restored_ax = fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1])
+        photo_ax.imshow(image, cmap="gray", vmin=0, vmax=255)
+        photo_ax.plot(ends[1], ends[0], color="tab:red", lw=1.5)
+        photo_ax.set_axis_off()
+        photo_ax.set_title(f"{photo} (label {label})", fontsize=10)
+        line_ax.plot(samples, line, color="0.2", lw=1)
+        restored_ax.plot(samples, restored, color="tab:blue", lw=1)
+        for ax, title in zip((line_ax, restored_ax), titles):
+            ax.set_title(title, fontsize=10)
+            ax.set_ylabel("brightness (0–255)")
+        restored_ax.set_xlabel("pixels along the line")
+        line_ax.set_ylim(0, 255)
+        return fig
+    photo_ax, line_ax, restored_ax = fig.axes
+    photo_ax.lines[0].set_data(ends[1], ends[0])
+    for ax, values, title in zip((line_ax, restored_ax), (line, restored), titles):
+        ax.lines[0].set_data(samples, values)
+        ax.set_xlim(0, line.size - 1)
+        ax.set_title(title, fontsize=10)
+    restored_ax.set_ylim(min(0.0, float(restored.min())), max(255.0, float(restored.max())))
+    return fig
+
+
+def photo_explorer(photo="ean13-2/01"):
+    """The deconvolution blur, the line's offset and its angle on a shipped bar-code photograph, and
+    what zxing-cpp reads on the line before and after (notebook 09).
+
+    Returns
+    -------
+    function
+        The explorer (``ipywidgets.interact``'s result); ``.widget`` holds its controls and output.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
+    ...     explorer = photo_explorer()
+    >>> [control.description for control in explorer.widget.children[:-1]]
+    ['σ (pixels)', 'offset (px)', 'angle (°)']
+    """
+    import ipywidgets as widgets
+
+    view = functools.partial(photo_view, photo)
+    return widgets.interact(
+        _show(view),
+        blur=widgets.FloatSlider(
+            value=2.0, min=0.3, max=4.0, step=0.1, description="σ (pixels)", style=LABEL_STYLE, continuous_update=False
+        ),
+        offset=widgets.FloatSlider(
+            value=0.0, min=-150, max=150, step=3, description="offset (px)", style=LABEL_STYLE, continuous_update=False
+        ),
+        angle=widgets.FloatSlider(
+            value=0.0, min=-15, max=15, step=1, description="angle (°)", style=LABEL_STYLE, continuous_update=False
+        ),
     )

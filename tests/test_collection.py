@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.md"))
 README = (ROOT / "README.md").read_text()
 # import name -> conda-forge / PyPI package name, where they differ
-PACKAGE_OF = {"PIL": "pillow", "yaml": "pyyaml", "skimage": "scikit-image"}
+PACKAGE_OF = {"PIL": "pillow", "yaml": "pyyaml", "skimage": "scikit-image", "zxingcpp": "zxing-cpp"}
 
 
 def markdown_of(source):

@@ -37,6 +37,7 @@ from .photos import (
     LINE_ROWS,
     LINE_SPACING,
     MIN_LINES,
+    MIN_RESTORATIONS,
     SCAN_ANGLES,
     SYMBOL_GAP,
     WIENER_BLURS,
