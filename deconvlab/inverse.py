@@ -11,7 +11,8 @@ import warnings
 import numpy as np
 import scipy.fft
 
-from ._checks import as_count, as_kernel, as_number, as_signal
+from ._checks import as_count, as_kernel, as_number, as_signal, check_mode, solution_length
+from ._spectral import circular_length, unresolved_bins
 from .operators import rfft_frequencies, spectral_filter
 
 __all__ = [
@@ -40,20 +41,21 @@ def _taper_weights(kept, taper):
     return np.where(ratio < 1, np.sinc(ratio), 0.0)
 
 
-def _warn_about_tiny_bins(magnitude):
-    """Warn, naming the bins, where the naive division cannot be trusted."""
-    tiny = magnitude <= np.finfo(float).eps * magnitude.max()
-    if not np.any(tiny):
+def _warn_about_unresolved_bins(H, n_fft):
+    """Warn, naming the bins, where the naive division cannot be trusted: ``|H|`` at or below the
+    package's one rule of solvability, :func:`deconvlab._spectral.rounding_floor` (``n_fft eps max|H|``)."""
+    bins = unresolved_bins(H, 0.0, n_fft)
+    if not bins.size:
         return
-    bins = np.flatnonzero(tiny)
-    zeros = np.flatnonzero(magnitude == 0)
+    zeros = np.flatnonzero(H == 0)
     message = (
-        f"inverse_filter: |H| <= eps * max|H| in {bins.size} of {magnitude.size} frequency bins "
-        f"(rfft bins {bins[0]}..{bins[-1]}): there the division amplifies rounding errors by more than 1/eps"
+        f"inverse_filter: |H| is at rounding level (n eps max|H|, n = {n_fft}) in {bins.size} of {H.size} "
+        f"frequency bins (rfft bins {bins[0]}..{bins[-1]}): "
+        "there the division amplifies rounding errors by more than 1/(n eps)"
     )
     if zeros.size:
         message += f"; |H| is exactly 0 in bins {zeros.tolist()[:10]}, so the result is inf/NaN"
-    warnings.warn(message, RuntimeWarning, stacklevel=3)
+    warnings.warn(message, RuntimeWarning, stacklevel=6)  # the caller of inverse_filter
 
 
 def inverse_filter(y, h, threshold=0.0, *, mode="full", taper=None):
@@ -70,8 +72,10 @@ def inverse_filter(y, h, threshold=0.0, *, mode="full", taper=None):
         The kernel.
     threshold : float
         0 (default) is the naive division on every bin. It reproduces the
-        classic failure honestly: where ``|H| <= eps max|H|`` a ``RuntimeWarning``
-        names the bins, and an exact zero of ``H`` gives inf/NaN. With
+        classic failure honestly: where ``|H| <= N eps max|H|`` (``N`` the
+        circular length, the package's one rule of solvability,
+        :func:`deconvlab._spectral.rounding_floor`) a ``RuntimeWarning`` names
+        the bins, and an exact zero of ``H`` gives inf/NaN. With
         ``threshold > 0`` the bins with ``|H| <= threshold * max|H|`` are set to 0
         (an ideal low-pass for a kernel whose |H| falls with frequency).
     taper : None, "hann" or "lanczos"
@@ -98,15 +102,18 @@ def inverse_filter(y, h, threshold=0.0, *, mode="full", taper=None):
         raise ValueError(f"threshold must be < 1 (it is a fraction of max|H|); got {threshold}")
     if taper not in TAPERS:
         raise ValueError(f"taper must be one of {TAPERS}; got {taper!r}")
-    return spectral_filter(y, h, lambda H: _inverse_filter_factors(H, threshold, taper), mode)
+    check_mode(mode)
+    n_fft = circular_length(solution_length(y.size, h.size, mode), h.size, mode)
+    return spectral_filter(y, h, lambda H: _inverse_filter_factors(H, threshold, taper, n_fft), mode)
 
 
-def _inverse_filter_factors(H, threshold, taper):
+def _inverse_filter_factors(H, threshold, taper, n_fft):
     """``W = taper / H`` on the kept bins (``|H| > threshold max|H|``), 0 elsewhere; ``1 / H``
-    everywhere for ``threshold = 0``, with a warning where that cannot be trusted."""
+    everywhere for ``threshold = 0``, with a warning where ``|H|`` is at rounding level for a DFT of
+    length ``n_fft``."""
     magnitude = np.abs(H)
     if threshold == 0:
-        _warn_about_tiny_bins(magnitude)
+        _warn_about_unresolved_bins(H, n_fft)
         with np.errstate(divide="ignore", invalid="ignore"):
             return _taper_weights(np.ones(H.size, dtype=bool), taper) / H
     kept = magnitude > threshold * magnitude.max()

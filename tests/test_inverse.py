@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import deconvlab as dl
+from deconvlab._spectral import rounding_floor, unresolved_bins
 
 EPS = np.finfo(float).eps
 RNG = np.random.default_rng(1)
@@ -57,6 +58,28 @@ def test_naive_division_on_the_question_warns_and_names_the_bins():
     with pytest.warns(RuntimeWarning, match=r"bins \d+\.\.\d+"):
         estimate = dl.inverse_filter(y, h)
     assert dl.rmse(estimate, x) > 1  # the classic failure: noise far larger than the signal
+
+
+def test_naive_division_warns_at_the_packages_rounding_floor_not_at_eps():
+    # sigma = 2.6 samples, N = 646: min|H| = 2 exp(-pi^2 sigma^2 / 2) ~ 7e-15 of max|H|, above eps
+    # (the old threshold, silent) but below N eps ~ 1.4e-13, the package's one rule (rounding_floor)
+    x, h, y = mild_problem(2.6)
+    magnitude = np.abs(dl.transfer_function(h, y.size))
+    assert EPS * magnitude.max() < magnitude.min() <= rounding_floor(magnitude.max(), y.size), "the premise moved"
+    unresolved = unresolved_bins(dl.transfer_function(h, y.size), 0.0, y.size)
+    assert unresolved.size > 0 and not np.any(magnitude <= EPS * magnitude.max()), "the premise moved"
+    # the old rule (|H| <= eps max|H|) was silent here
+    with pytest.warns(RuntimeWarning, match=rf"n = {y.size}\) in {unresolved.size} of {magnitude.size} frequency bins"):
+        dl.inverse_filter(y, h)
+
+
+def test_naive_division_warns_with_the_period_of_each_mode():
+    x, h, _ = mild_problem(2.6, n=1000)
+    for mode in ("same", "valid", "circular"):
+        y = dl.convolve(x, h, mode)
+        n_fft = dl.solution_length(y.size, h.size, mode)  # the circular period of these modes is n
+        with pytest.warns(RuntimeWarning, match=rf"n = {n_fft}\)"):
+            dl.inverse_filter(y, h, mode=mode)
 
 
 def test_exact_zero_in_H_gives_inf_or_nan_with_a_warning():
