@@ -4,8 +4,8 @@ its scan lines against direct sampling, its voting rule, and bad input."""
 import pathlib
 
 import numpy as np
+import photos as photo_benchmark  # benchmarks/photos.py, on pytest's pythonpath
 import pytest
-from scipy import ndimage
 
 import deconvlab as dl
 from deconvlab.barcodes import photos
@@ -19,17 +19,11 @@ def shipped(name):
     return path, path.with_suffix(".txt").read_text().strip()
 
 
-def synthetic_photo(code, samples_per_module, blur_modules, *, angle=0.0, noise=2.0, seed=0, fine=8):
-    """A photo of a printed symbol: drawn ``fine`` pixels a module (bars 60 modules tall on paper,
-    dark 40, light 220), turned by ``angle`` degrees, blurred by a Gaussian of ``blur_modules``
-    modules, resampled to ``samples_per_module`` pixels a module, with Gaussian noise."""
-    line = dl.ean13_scanline(code, fine, quiet_modules=12)
-    height = 60 * fine
-    paper = np.ones((2 * height, line.size + 40 * fine))
-    paper[height // 2 : height // 2 + height, 20 * fine : 20 * fine + line.size] = line
-    photo = ndimage.rotate(40 + 180 * paper, angle, reshape=False, order=1, mode="nearest")
-    photo = ndimage.zoom(ndimage.gaussian_filter(photo, blur_modules * fine), samples_per_module / fine, order=1)
-    return photo + noise * np.random.default_rng(seed).standard_normal(photo.shape)
+def synthetic_photo(code, samples_per_module, blur_modules, *, angle=0.0, noise=2.0, seed=0):
+    """The benchmark's synthetic photo (benchmarks/photos.py), its noise drawn from ``seed``."""
+    return photo_benchmark.synthetic_photo(
+        code, samples_per_module, blur_modules, angle, noise, np.random.default_rng(seed)
+    )
 
 
 def zxing_reads_whole(photo):
@@ -225,3 +219,15 @@ def test_photo_explorer_builds_its_controls():
     assert [control.description for control in controls] == ["σ (pixels)", "offset (px)", "angle (°)"]
     assert all(not control.continuous_update for control in controls)
     plt.close("all")
+
+
+def test_without_deconvolution_one_restoration_is_all_the_rule_asks():
+    """With WIENER_BLURS empty (the benchmark's 'lines' column) the rule asks for the one
+    restoration there is, and a sharp photo still reads."""
+    code = "4006381333931"
+    saved = photos.WIENER_BLURS
+    photos.WIENER_BLURS = ()
+    try:
+        assert dl.decode_ean13_photo(synthetic_photo(code, 3.0, 0.2)) == code
+    finally:
+        photos.WIENER_BLURS = saved

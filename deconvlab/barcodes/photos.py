@@ -261,11 +261,13 @@ def _symbols(readings, spacing):
     return [[readings[i] for i in np.flatnonzero(labels == label)] for label in np.unique(labels)]
 
 
-def _verdict(group):
+def _verdict(group, available=None):
     """The code a group of readings of one symbol gives, with its support: the code read on the most
     scan lines if it has at least ``MIN_LINES`` and ``DOMINANCE`` times any other code's, and was read
     after at least ``MIN_RESTORATIONS`` different restorations (blurs of the family, the line as it is
-    counting as one); else None."""
+    counting as one; fewer if only ``available`` restorations were made); else None."""
+    if available is None:
+        available = len(WIENER_BLURS) + 1
     lines, restorations = {}, {}
     for code, key, *_, blur in group:
         lines.setdefault(code, set()).add(key)
@@ -274,7 +276,9 @@ def _verdict(group):
     best_count, best = support[0]
     runner_up = support[1][0] if len(support) > 1 else 0
     accepted = (
-        best_count >= MIN_LINES and best_count >= DOMINANCE * runner_up and len(restorations[best]) >= MIN_RESTORATIONS
+        best_count >= MIN_LINES
+        and best_count >= DOMINANCE * runner_up
+        and len(restorations[best]) >= min(MIN_RESTORATIONS, available)
     )
     return (best if accepted else None), {code: count for count, code in support}
 
