@@ -271,3 +271,15 @@ def test_active_set_qr_fallback_reaches_the_same_minimiser(monkeypatch):
     forced = dl.tv(y, h, 0.1, method="active-set")
     assert kkt_violation(forced, y, h, 0.1, "full") < 1e-6
     np.testing.assert_allclose(forced, expected, atol=1e-8)
+
+
+@pytest.mark.parametrize("method", ["active-set", "admm"])
+def test_tv_iteration_limit_warning_points_at_the_caller(method):
+    """The warning of a solver stopped short names the caller's line (stacklevel 2), so that a
+    notebook's filter or a reader's traceback finds the call, not the package's internals."""
+    x = dl.square_wave(80, 20, 0.5, (0.0, 1.0), delay=5)
+    h = dl.gaussian_kernel(2.0)
+    y = dl.add_noise(dl.convolve(x, h), std=0.01, rng=0)
+    with pytest.warns(RuntimeWarning, match="iteration limit") as record:
+        dl.tv(y, h, 0.01, method=method, max_iter=2)
+    assert [warning.filename for warning in record] == [__file__]
