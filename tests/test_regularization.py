@@ -309,3 +309,15 @@ def test_preconditioner_symbol_is_the_spectrum_of_the_circulant_normal_matrix(or
     half = normal_symbol(h, lam, order, n)  # rfft bins 0..n/2
     whole = np.r_[half, half[1:-1][::-1]]  # the other half of a real matrix's spectrum mirrors it
     np.testing.assert_allclose(np.sort(whole), eigenvalues, rtol=1e-10)
+
+
+def test_auto_takes_cg_only_where_the_condition_bound_vouches_for_it():
+    """Above DENSE_LIMIT unknowns, ``auto`` takes preconditioned CG for a well-conditioned blur
+    (h = [1, 0.5], lam = 0.1: cond(A^T A + lam^2 I) below 10) and the sparse direct solve for a
+    Gaussian at lam = 1e-8, whose bound is far above CG_TRUST / CG_RTOL."""
+    from deconvlab.regularization import DENSE_LIMIT, _choose_method
+
+    n = DENSE_LIMIT + 952
+    assert _choose_method("auto", None, np.array([1.0, 0.5]), 0.1, 0, n, "valid") == "iterative"
+    assert _choose_method("auto", None, dl.gaussian_kernel(3.0), 1e-8, 0, n, "valid") == "sparse"
+    assert _choose_method("auto", None, np.array([1.0, 0.5]), 0.1, 0, DENSE_LIMIT, "valid") == "dense"
