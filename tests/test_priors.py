@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -276,10 +278,12 @@ def test_active_set_qr_fallback_reaches_the_same_minimiser(monkeypatch):
 @pytest.mark.parametrize("method", ["active-set", "admm"])
 def test_tv_iteration_limit_warning_points_at_the_caller(method):
     """The warning of a solver stopped short names the caller's line (stacklevel 2), so that a
-    notebook's filter or a reader's traceback finds the call, not the package's internals."""
+    notebook's filter or a reader's traceback finds the call, not the package's internals. (Outside
+    the package, not this file's name: under ``make mutation`` mutmut's trampoline is the caller.)"""
     x = dl.square_wave(80, 20, 0.5, (0.0, 1.0), delay=5)
     h = dl.gaussian_kernel(2.0)
     y = dl.add_noise(dl.convolve(x, h), std=0.01, rng=0)
     with pytest.warns(RuntimeWarning, match="iteration limit") as record:
         dl.tv(y, h, 0.01, method=method, max_iter=2)
-    assert [warning.filename for warning in record] == [__file__]
+    package = Path(dl.__file__).resolve().parent
+    assert len(record) == 1 and not Path(record[0].filename).resolve().is_relative_to(package)
