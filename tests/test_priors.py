@@ -287,3 +287,10 @@ def test_tv_iteration_limit_warning_points_at_the_caller(method):
         dl.tv(y, h, 0.01, method=method, max_iter=2)
     package = Path(dl.__file__).resolve().parent
     assert len(record) == 1 and not Path(record[0].filename).resolve().is_relative_to(package)
+
+
+def test_tv_refuses_a_negative_lam():
+    """A negative weight would reward jumps: refused, naming lam."""
+    h = dl.gaussian_kernel(2.0)
+    with pytest.raises(ValueError, match="lam must be >= 0"):
+        dl.tv(dl.convolve(np.ones(30), h), h, -0.1)
