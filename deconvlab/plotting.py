@@ -2,6 +2,13 @@
 
 Every helper takes ready-made data, draws it with labelled axes and units, and
 returns the matplotlib ``Figure`` so a notebook can show it or a test can inspect it.
+
+An explorer's figure (``plot_blur_explorer``, ``plot_reconstruction``,
+``plot_regularization_explorer``, ``plot_barcode_explorer``) is built one way: a private
+``_*_figure`` function draws the axes, labels and empty artists once and keeps the artists the data
+go into, by name, in ``figure.named_artists``; the public function then puts the data into those
+named artists, on the first drawing and on every redraw alike (``fig=`` the figure it made
+before), so that a redraw changes the data and titles and nothing else.
 """
 
 import matplotlib.pyplot as plt
@@ -185,21 +192,51 @@ def plot_spectra(
     return fig
 
 
-def _autoscale_keeping_limits(ax):
-    """Autoscale ``ax`` to its data, but keep its old y limits when they still hold the data and
-    the data fill at least half of them (on the axis' own scale, linear or log).
+def _fit_limits(ax, keep=False):
+    """Fit ``ax``'s limits (those it autoscales) to its data.
 
-    An explorer then redraws only its lines for most slider moves; its axes, ticks and labels
-    are drawn again only when the data outgrow the limits or shrink to a corner of them.
+    With ``keep`` (an explorer's redraw), keep the old y limits when they still hold the data and
+    the data fill at least half of them (on the axis' own scale, linear or log): an explorer then
+    redraws only its lines for most slider moves; its axes, ticks and labels are drawn again only
+    when the data outgrow the limits or shrink to a corner of them.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes whose data changed.
+    keep : bool
+        Keep the old y limits where they still fit (a redraw); False on a first drawing.
     """
-    old = ax.get_ylim()
+    old = ax.get_ylim() if keep else None
     ax.relim()
     ax.autoscale_view()
-    new = ax.get_ylim()
+    if not keep:
+        return
     scale = np.log10 if ax.get_yscale() == "log" else np.asarray
-    (old_low, old_high), (new_low, new_high) = scale(old), scale(new)
+    (old_low, old_high), (new_low, new_high) = scale(old), scale(ax.get_ylim())
     if old_low <= new_low and new_high <= old_high and new_high - new_low >= 0.5 * (old_high - old_low):
         ax.set_ylim(old)
+
+
+def _blur_figure(spectrum_labels):
+    """The blur explorer's axes, labels and empty named artists (see ``plot_blur_explorer``)."""
+    fig, axes = plt.subplots(3, 1, figsize=(FIGURE_WIDTH, 7.5), layout="constrained")
+    (signal,) = axes[0].plot([], [], color="C0")
+    axes[0].set_ylabel("x (original)")
+    axes[0].set_xlabel("time (s)")
+    (output,) = axes[1].plot([], [], color="C1")
+    axes[1].set_ylabel("y = h * x + noise")
+    axes[1].set_xlabel("time (s)")
+    spectra = {label: axes[2].plot([], [], label=label)[0] for label in spectrum_labels}
+    axes[2].set_xlim(0, 5)
+    axes[2].set_ylim(-340, 10)
+    axes[2].set_xlabel("frequency (Hz)")
+    axes[2].set_ylabel("magnitude (dB re peak)")
+    axes[2].legend(loc="lower left", fontsize="small")
+    for ax in axes:
+        ax.grid(True, alpha=0.3)
+    fig.named_artists = {"signal": signal, "output": output, "spectra": spectra}
+    return fig
 
 
 def plot_blur_explorer(t, x, y, f, spectra_db, title, fig=None):
@@ -216,7 +253,7 @@ def plot_blur_explorer(t, x, y, f, spectra_db, title, fig=None):
     f : array
         Frequencies of the spectra (Hz).
     spectra_db : list of (array, str)
-        Spectra in dB against ``f``, with their labels.
+        Spectra in dB against ``f``, with their labels (on a redraw, the labels first drawn).
     title : str
         The figure's title.
     fig : matplotlib.figure.Figure, optional
@@ -236,32 +273,16 @@ def plot_blur_explorer(t, x, y, f, spectra_db, title, fig=None):
     >>> len(fig.axes)
     3
     """
-    if fig is not None:
-        axes = fig.axes
-        axes[0].lines[0].set_data(t, x)
-        axes[1].lines[0].set_data(t, y)
-        for line, (db, _) in zip(axes[2].lines, spectra_db):
-            line.set_data(f, db)
-        for ax in axes[:2]:
-            _autoscale_keeping_limits(ax)
-        fig.suptitle(title)
-        return fig
-    fig, axes = plt.subplots(3, 1, figsize=(FIGURE_WIDTH, 7.5), layout="constrained")
-    axes[0].plot(t, x, color="C0")
-    axes[0].set_ylabel("x (original)")
-    axes[0].set_xlabel("time (s)")
-    axes[1].plot(t, y, color="C1")
-    axes[1].set_ylabel("y = h * x + noise")
-    axes[1].set_xlabel("time (s)")
+    redraw = fig is not None
+    if not redraw:
+        fig = _blur_figure([label for _, label in spectra_db])
+    artists = fig.named_artists
+    artists["signal"].set_data(t, x)
+    artists["output"].set_data(t, y)
     for db, label in spectra_db:
-        axes[2].plot(f, db, label=label)
-    axes[2].set_xlim(0, 5)
-    axes[2].set_ylim(-340, 10)
-    axes[2].set_xlabel("frequency (Hz)")
-    axes[2].set_ylabel("magnitude (dB re peak)")
-    axes[2].legend(loc="lower left", fontsize="small")
-    for ax in axes:
-        ax.grid(True, alpha=0.3)
+        artists["spectra"][label].set_data(f, db)
+    _fit_limits(artists["signal"].axes, keep=redraw)
+    _fit_limits(artists["output"].axes, keep=redraw)
     fig.suptitle(title)
     return fig
 
@@ -354,8 +375,9 @@ def plot_reconstruction(t, truth, estimates, title=None, ylim=None, xlabel="time
     xlabel : str
         Label of the x axis.
     fig : matplotlib.figure.Figure, optional
-        A figure this function made before: its lines get the new data in place (an explorer's
-        redraw), instead of a new figure.
+        A figure this function made before: its lines get the new data and labels in place (an
+        explorer's redraw; as many estimates as first drawn, their styles kept), instead of a new
+        figure.
 
     Returns
     -------
@@ -370,28 +392,38 @@ def plot_reconstruction(t, truth, estimates, title=None, ylim=None, xlabel="time
     >>> [line.get_label() for line in fig.axes[0].get_lines()]
     ['true x', 'estimate']
     """
-    if fig is not None:  # an explorer's redraw: new data and labels in the same lines
-        ax = fig.axes[0]
-        ax.lines[0].set_data(t, truth)
-        for line, (label, estimate) in zip(ax.lines[1:], estimates.items()):
-            line.set_data(t, estimate[0] if isinstance(estimate, tuple) else estimate)
-            line.set_label(label)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
-        ax.set_title(title or "")
-        return fig
+    redraw = fig is not None
+    if not redraw:
+        fig = _reconstruction_figure([_split_style(estimate)[1] for estimate in estimates.values()], ylim, xlabel)
+    artists = fig.named_artists
+    artists["truth"].set_data(t, truth)
+    for line, (label, estimate) in zip(artists["estimates"], estimates.items()):
+        line.set_data(t, _split_style(estimate)[0])
+        line.set_label(label)
+    ax = artists["truth"].axes
+    _fit_limits(ax, keep=redraw)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
+    ax.set_title(title or "")
+    return fig
+
+
+def _split_style(estimate):
+    """``(array, style_dict)`` of an estimate given as an array or as ``(array, style_dict)``."""
+    return estimate if isinstance(estimate, tuple) else (estimate, {})
+
+
+def _reconstruction_figure(styles, ylim, xlabel):
+    """The reconstruction's axes, labels and empty named lines: the truth, then one line per
+    estimate with its style (see ``plot_reconstruction``)."""
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.6), layout="constrained")
-    ax.plot(t, truth, color="black", linewidth=2.5, alpha=0.35, label="true x")
-    for label, estimate in estimates.items():
-        estimate, style = estimate if isinstance(estimate, tuple) else (estimate, {})
-        ax.plot(t, estimate, label=label, **{"linewidth": 1, **style})
+    (truth,) = ax.plot([], [], color="black", linewidth=2.5, alpha=0.35, label="true x")
+    estimates = [ax.plot([], [], **{"linewidth": 1, **style})[0] for style in styles]
     if ylim:
         ax.set_ylim(*ylim)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("amplitude")
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
-    if title:
-        ax.set_title(title)
+    fig.named_artists = {"truth": truth, "estimates": estimates}
     return fig
 
 
@@ -429,26 +461,49 @@ def plot_picard(picard_data, filter_factors=None, title=None, ax=None):
         fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4.0), layout="constrained")
     else:
         fig = ax.figure
-    index = np.arange(picard_data.singular_values.size)
-    ax.semilogy(index, picard_data.singular_values, label="singular value s_i")
-    ax.semilogy(index, picard_data.coefficients, ".", markersize=3, label="|u_i^T y|")
-    ax.semilogy(index, picard_data.ratio, ".", markersize=3, label="|u_i^T y| / s_i")
+    filter_factors = filter_factors or {}
+    lines = _picard_lines(ax, list(filter_factors))
+    _set_picard(lines, picard_data, filter_factors, keep=False)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def _picard_lines(ax, factor_labels):
+    """A Picard plot's axes, labels and empty named lines on ``ax``: ``singular_values``,
+    ``coefficients``, ``ratio`` and ``factors`` (label -> line, on a twin axis from 0 to 1)."""
+    lines = {
+        "singular_values": ax.semilogy([], [], label="singular value s_i")[0],
+        "coefficients": ax.semilogy([], [], ".", markersize=3, label="|u_i^T y|")[0],
+        "ratio": ax.semilogy([], [], ".", markersize=3, label="|u_i^T y| / s_i")[0],
+        "factors": {},
+    }
     ax.set_xlabel("index i (singular values in decreasing order)")
     ax.set_ylabel("magnitude")
     ax.grid(True, alpha=0.3)
     handles, labels = ax.get_legend_handles_labels()
-    if filter_factors:
+    if factor_labels:
         right = ax.twinx()
-        for i, (label, factors) in enumerate(filter_factors.items()):
-            (line,) = right.plot(index, factors, color=f"C{3 + i}", linestyle="--", label=label)
+        for i, label in enumerate(factor_labels):
+            (line,) = right.plot([], [], color=f"C{3 + i}", linestyle="--", label=label)
+            lines["factors"][label] = line
             handles.append(line)
             labels.append(label)
         right.set_ylim(-0.05, 1.05)
         right.set_ylabel("filter factor f_i")
     ax.legend(handles, labels, loc="lower left", fontsize="small")
-    if title:
-        ax.set_title(title)
-    return fig
+    return lines
+
+
+def _set_picard(lines, picard_data, filter_factors, keep):
+    """Put a Picard plot's data into its named lines (from ``_picard_lines``) and fit its limits
+    (``keep``: an explorer's redraw, see ``_fit_limits``)."""
+    index = np.arange(picard_data.singular_values.size)
+    for name in ("singular_values", "coefficients", "ratio"):
+        lines[name].set_data(index, getattr(picard_data, name))
+    for label, factors in filter_factors.items():
+        lines["factors"][label].set_data(index, factors)
+    _fit_limits(lines["singular_values"].axes, keep=keep)
 
 
 def plot_regularization_explorer(picard_data, factors, t, truth, estimate, title, fig=None, method="Tikhonov"):
@@ -470,7 +525,8 @@ def plot_regularization_explorer(picard_data, factors, t, truth, estimate, title
         A figure this function made before: its lines get the new data in place (an explorer's
         redraw), instead of a new figure.
     method : str
-        The regularisation's name, for the labels ("Tikhonov", "TSVD").
+        The regularisation's name, for the labels ("Tikhonov", "TSVD"; on a redraw, the one first
+        drawn).
 
     Returns
     -------
@@ -487,27 +543,31 @@ def plot_regularization_explorer(picard_data, factors, t, truth, estimate, title
     >>> len(fig.axes) >= 2
     True
     """
-    if fig is not None:  # an explorer's redraw: new data in the same lines
-        picard_axis, reconstruction, factor_axis = fig.axes
-        index = np.arange(picard_data.singular_values.size)
-        for line, values in zip(picard_axis.lines, picard_data):
-            line.set_data(index, values)
-        factor_axis.lines[0].set_data(index, factors)
-        reconstruction.lines[0].set_data(t, truth)
-        reconstruction.lines[1].set_data(t, estimate)
-        _autoscale_keeping_limits(picard_axis)
-        fig.suptitle(title)
-        return fig
-    fig, axes = plt.subplots(2, 1, figsize=(FIGURE_WIDTH, 7.0), layout="constrained")
-    plot_picard(picard_data, {f"{method} filter factors": factors}, ax=axes[0])
-    axes[1].plot(t, truth, color="black", linewidth=2.5, alpha=0.35, label="true x")
-    axes[1].plot(t, estimate, linewidth=1, label=method)
-    axes[1].set_xlabel("sample")
-    axes[1].set_ylabel("amplitude")
-    axes[1].set_ylim(-0.75, 1.75)
-    axes[1].grid(True, alpha=0.3)
-    axes[1].legend(loc="upper right", fontsize="small")
+    redraw = fig is not None
+    if not redraw:
+        fig = _regularization_figure(method)
+    artists = fig.named_artists
+    _set_picard(artists["picard"], picard_data, {f"{method} filter factors": factors}, keep=redraw)
+    artists["truth"].set_data(t, truth)
+    artists["estimate"].set_data(t, estimate)
+    _fit_limits(artists["truth"].axes, keep=redraw)
     fig.suptitle(title)
+    return fig
+
+
+def _regularization_figure(method):
+    """The regularisation explorer's axes, labels and empty named artists: the Picard plot's lines
+    (``picard``), the truth and the estimate (see ``plot_regularization_explorer``)."""
+    fig, (picard_axis, reconstruction) = plt.subplots(2, 1, figsize=(FIGURE_WIDTH, 7.0), layout="constrained")
+    picard_lines = _picard_lines(picard_axis, [f"{method} filter factors"])
+    (truth,) = reconstruction.plot([], [], color="black", linewidth=2.5, alpha=0.35, label="true x")
+    (estimate,) = reconstruction.plot([], [], linewidth=1, label=method)
+    reconstruction.set_xlabel("sample")
+    reconstruction.set_ylabel("amplitude")
+    reconstruction.set_ylim(-0.75, 1.75)
+    reconstruction.grid(True, alpha=0.3)
+    reconstruction.legend(loc="upper right", fontsize="small")
+    fig.named_artists = {"picard": picard_lines, "truth": truth, "estimate": estimate}
     return fig
 
 
@@ -520,7 +580,8 @@ def plot_barcode_explorer(y, rows, title, fig=None):
     y : array
         The measured scanline (light = high).
     rows : dict
-        Label -> (0/1 scanline of ``len(y)`` samples, 1 = light; the reader's answer or None).
+        Label -> (0/1 scanline of ``len(y)`` samples, 1 = light; the reader's answer or None); on a
+        redraw, the labels first drawn.
     title : str
         The figure's title.
     fig : matplotlib.figure.Figure, optional
@@ -538,38 +599,40 @@ def plot_barcode_explorer(y, rows, title, fig=None):
     >>> fig.axes[1].texts[0].get_text()
     'clean: reads 123'
     """
-    samples = np.arange(y.size)
-    picture = np.array([row for row, _ in rows.values()])
-    labels = [f"{label}: reads {answer}" if answer else f"{label}: no reading" for label, (_, answer) in rows.items()]
-    if fig is not None:
-        top, bottom = fig.axes
-        top.lines[0].set_data(samples, y)
-        _autoscale_keeping_limits(top)
-        bottom.images[0].set_data(picture)
-        for text, label in zip(bottom.texts, labels):
-            text.set_text(label)
-        fig.texts[0].set_text(title)
-        return fig
+    redraw = fig is not None
+    if not redraw:
+        fig = _barcode_figure(list(rows))
+    artists = fig.named_artists
+    artists["scanline"].set_data(np.arange(y.size), y)
+    _fit_limits(artists["scanline"].axes, keep=redraw)
+    artists["picture"].set_data(np.array([row for row, _ in rows.values()]))
+    artists["picture"].set_extent((-0.5, y.size - 0.5, len(rows) - 0.5, -0.5))
+    for label, (_, answer) in rows.items():
+        artists["readings"][label].set_text(f"{label}: reads {answer}" if answer else f"{label}: no reading")
+    fig.suptitle(title, fontsize="medium")
+    return fig
+
+
+def _barcode_figure(row_labels):
+    """The bar-code explorer's axes, labels and empty named artists: the measured ``scanline``,
+    the ``picture`` of the rows and each row's ``readings`` text, by label (see
+    ``plot_barcode_explorer``)."""
     fig, (top, bottom) = plt.subplots(
         2, 1, figsize=(FIGURE_WIDTH, 4.6), sharex=True, layout="constrained", height_ratios=[1.2, 1.0]
     )
-    top.plot(samples, y, color="tab:blue", linewidth=1)
+    (scanline,) = top.plot([], [], color="tab:blue", linewidth=1)
     top.set_ylabel("measured light")
     top.grid(True, alpha=0.3)
-    bottom.imshow(
-        picture,
-        aspect="auto",
-        cmap="gray",
-        vmin=0,
-        vmax=1,
-        interpolation="nearest",
-        extent=(-0.5, y.size - 0.5, len(rows) - 0.5, -0.5),
+    picture = bottom.imshow(
+        np.zeros((len(row_labels), 1)), aspect="auto", cmap="gray", vmin=0, vmax=1, interpolation="nearest"
     )
     bottom.set_yticks([])
-    for row, label in enumerate(labels):  # beside the picture, so no bar is hidden
-        bottom.text(1.01, row, label, va="center", fontsize="small", transform=bottom.get_yaxis_transform())
+    readings = {  # beside the picture, so no bar is hidden
+        label: bottom.text(1.01, row, "", va="center", fontsize="small", transform=bottom.get_yaxis_transform())
+        for row, label in enumerate(row_labels)
+    }
     bottom.set_xlabel("sample")
-    fig.suptitle(title, fontsize="medium")
+    fig.named_artists = {"scanline": scanline, "picture": picture, "readings": readings}
     return fig
 
 

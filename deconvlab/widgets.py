@@ -8,12 +8,17 @@ new axes) and shows it again with the layout of the first drawing.
 """
 
 import functools
+import io
 import pathlib
 import warnings
 
+import IPython.display
+import ipywidgets as widgets
+import matplotlib.image
 import matplotlib.pyplot as plt
 import numpy as np
 import scipy.fft
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from .barcodes import barcode_scanline, binarize_scanline, read_ean13, restore_barcode
 from .barcodes.photos import as_photo, deconvolved, read_line, scan_line
@@ -64,6 +69,91 @@ NOISE_LABEL = "noise / jump"
 LABEL_STYLE = {"description_width": "8em"}
 
 
+def _blurred_square_wave(h, std, seed, mode="full"):
+    """The question's square wave (sampled at ``FS``), blurred by ``h`` in ``mode`` and with white
+    noise of standard deviation ``std`` drawn from ``seed``.
+
+    Parameters
+    ----------
+    h : array
+        The blur kernel.
+    std : float
+        Standard deviation of the noise, >= 0.
+    seed : int
+        Seed of the noise.
+    mode : str
+        The convolution's mode (see :func:`deconvlab.convolve`).
+
+    Returns
+    -------
+    t, x, y : array
+        The time axis (s), the square wave and the blurred noisy data.
+    """
+    t, x = seed_square_wave(FS)
+    return t, x, add_noise(convolve(x, h, mode), std=std, rng=seed)
+
+
+def _question_problem(noise, seed):
+    """The question's exact problem: its square wave blurred by its Gaussian (σ = 80 samples,
+    gain 802, mode ``full``), with white noise of ``noise`` × the jump as the data see it.
+
+    Parameters
+    ----------
+    noise : float
+        Noise level, a fraction of the jump as the data see it, >= 0.
+    seed : int
+        Seed of the noise.
+
+    Returns
+    -------
+    t, x, h, y : array
+        The time axis (s), the square wave, the kernel and the blurred noisy data.
+    std : float
+        The noise's standard deviation, ``noise × 3 × gain``.
+    """
+    h = seed_gaussian(seed_square_wave(FS)[1].size, FS)
+    std = noise * JUMP * h.sum()
+    t, x, y = _blurred_square_wave(h, std, seed)
+    return t, x, h, y, std
+
+
+def _slider(description, value, min, max, step=None, *, kind="linear"):
+    """One explorer control: a slider that updates when released, labelled ``description``.
+
+    Parameters
+    ----------
+    description : str
+        The label shown beside the slider.
+    value, min, max : float
+        The initial value and the range; for ``kind="log"``, ``min`` and ``max`` are powers of 10.
+    step : float, optional
+        The slider's step (ipywidgets' default when None).
+    kind : "linear", "log" or "int"
+        ``FloatSlider``, ``FloatLogSlider`` (base 10) or ``IntSlider``.
+
+    Returns
+    -------
+    ipywidgets.Widget
+        The slider.
+    """
+    slider = {"linear": widgets.FloatSlider, "log": widgets.FloatLogSlider, "int": widgets.IntSlider}[kind]
+    options = {} if step is None else {"step": step}
+    return slider(
+        value=value,
+        min=min,
+        max=max,
+        description=description,
+        style=LABEL_STYLE,
+        continuous_update=False,
+        **options,
+    )
+
+
+def _explorer(view, **controls):
+    """``ipywidgets.interact`` of ``view`` (see ``_show``) with ``controls``, the noise seed fixed at 0."""
+    return widgets.interact(_show(view), **controls, seed=widgets.fixed(0))
+
+
 def blur_view(sigma_s=0.4, noise=0.0, seed=0, fig=None):
     """Blur the question's square wave by a unit-gain Gaussian of ``sigma_s`` seconds.
 
@@ -93,9 +183,8 @@ def blur_view(sigma_s=0.4, noise=0.0, seed=0, fig=None):
     >>> [len(ax.lines) for ax in fig.axes]    # signal, blurred output, three spectra
     [1, 1, 3]
     """
-    t, x = seed_square_wave(FS)
     h = gaussian_kernel(sigma_s * FS)
-    y = add_noise(convolve(x, h, "same"), std=noise * JUMP, rng=seed)
+    t, x, y = _blurred_square_wave(h, noise * JUMP, seed, mode="same")
     n_fft = circular_length(x.size, h.size, "full")
     f = rfft_frequencies(n_fft, FS)
     X = scipy.fft.rfft(x, n_fft)
@@ -139,9 +228,8 @@ def naive_view(sigma=2.0, noise=0.0, seed=0, fig=None):
     >>> "RMSE" in fig.axes[0].get_title()
     True
     """
-    t, x = seed_square_wave(FS)
     h = gaussian_kernel(sigma)
-    y = add_noise(convolve(x, h, "full"), std=noise * JUMP, rng=seed)
+    t, x, y = _blurred_square_wave(h, noise * JUMP, seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # the failure is the point here
         estimate = inverse_filter(y, h, mode="full")
@@ -172,10 +260,6 @@ def _axes_limits(figure):
 
 def _png_of(figure):
     """The figure's canvas as PNG bytes, compressed lightly (speed over a few kB)."""
-    import io
-
-    import matplotlib.image
-
     png = io.BytesIO()
     pixels = np.asarray(figure.canvas.buffer_rgba())
     matplotlib.image.imsave(png, pixels, format="png", pil_kwargs={"compress_level": 1})
@@ -214,22 +298,18 @@ def _show(view):
     redraw), only the artists that change are drawn again (see ``_redraw``) and the figure is
     sent as a PNG of the whole canvas.
     """
-    from IPython.display import Image, display
-
     state = {"figure": None}
 
     def show(**values):
         first = state["figure"] is None
         figure = view(**values, fig=state["figure"])
         if first:
-            from matplotlib.backends.backend_agg import FigureCanvasAgg
-
             plt.close(figure)  # pyplot lets go of it (and gives it a bare canvas): draw it with Agg
             FigureCanvasAgg(figure)
             figure.canvas.draw()
             figure.set_layout_engine("none")
             state["figure"] = figure
-        display(Image(data=_redraw(figure, state), format="png"))
+        IPython.display.display(IPython.display.Image(data=_redraw(figure, state), format="png"))
 
     show.state = state  # the kept figure and background, for tests
     return show
@@ -251,17 +331,8 @@ def blur_explorer():
     >>> [control.description for control in explorer.widget.children[:-1]]
     ['σ (s)', 'noise / jump']
     """
-    import ipywidgets as widgets
-
-    return widgets.interact(
-        _show(blur_view),
-        sigma_s=widgets.FloatSlider(
-            value=0.4, min=0.01, max=1.0, step=0.01, description="σ (s)", style=LABEL_STYLE, continuous_update=False
-        ),
-        noise=widgets.FloatLogSlider(
-            value=1e-3, base=10, min=-8, max=0, description=NOISE_LABEL, style=LABEL_STYLE, continuous_update=False
-        ),
-        seed=widgets.fixed(0),
+    return _explorer(
+        blur_view, sigma_s=_slider("σ (s)", 0.4, 0.01, 1.0, 0.01), noise=_slider(NOISE_LABEL, 1e-3, -8, 0, kind="log")
     )
 
 
@@ -281,17 +352,10 @@ def naive_explorer():
     >>> [control.description for control in explorer.widget.children[:-1]]
     ['σ (samples)', 'noise / jump']
     """
-    import ipywidgets as widgets
-
-    return widgets.interact(
-        _show(naive_view),
-        sigma=widgets.FloatSlider(
-            value=2.0, min=0.5, max=6.0, step=0.1, description="σ (samples)", style=LABEL_STYLE, continuous_update=False
-        ),
-        noise=widgets.FloatLogSlider(
-            value=1e-9, base=10, min=-16, max=-1, description=NOISE_LABEL, style=LABEL_STYLE, continuous_update=False
-        ),
-        seed=widgets.fixed(0),
+    return _explorer(
+        naive_view,
+        sigma=_slider("σ (samples)", 2.0, np.log10(0.5), np.log10(80.0), 0.02, kind="log"),  # to the question's 80
+        noise=_slider(NOISE_LABEL, 1e-9, -16, -1, kind="log"),
     )
 
 
@@ -326,10 +390,7 @@ def threshold_view(threshold=1e-10, taper=None, noise=0.0, seed=0, fig=None):
     >>> "taper hann" in fig.axes[0].get_title()
     True
     """
-    t, x = seed_square_wave(FS)
-    h = seed_gaussian(x.size, FS)
-    clean = convolve(x, h, "full")
-    y = add_noise(clean, std=noise * JUMP * h.sum(), rng=seed)
+    t, x, h, y, _ = _question_problem(noise, seed)
     estimate = inverse_filter(y, h, mode="full", threshold=threshold, taper=taper)
     cutoff = kept_bandwidth(h, threshold, FS, n_fft=y.size)
     title = (
@@ -355,29 +416,17 @@ def threshold_explorer():
     >>> [control.description for control in explorer.widget.children[:-1]]
     ['threshold', 'taper', 'noise / jump']
     """
-    import ipywidgets as widgets
-
-    return widgets.interact(
-        _show(threshold_view),
-        threshold=widgets.FloatLogSlider(
-            value=1e-10, base=10, min=-16, max=-1, description="threshold", style=LABEL_STYLE, continuous_update=False
-        ),
-        taper=widgets.Dropdown(
-            options=[("none (sharp cut)", None), ("hann", "hann"), ("lanczos", "lanczos")],
-            value=None,
-            description="taper",
-            style=LABEL_STYLE,
-        ),
-        noise=widgets.FloatLogSlider(
-            value=1e-12,
-            base=10,
-            min=-16,
-            max=-1,
-            description=NOISE_LABEL,
-            style=LABEL_STYLE,
-            continuous_update=False,
-        ),
-        seed=widgets.fixed(0),
+    taper = widgets.Dropdown(
+        options=[("none (sharp cut)", None), ("hann", "hann"), ("lanczos", "lanczos")],
+        value=None,
+        description="taper",
+        style=LABEL_STYLE,
+    )
+    return _explorer(
+        threshold_view,
+        threshold=_slider("threshold", 1e-10, -16, -1, kind="log"),
+        taper=taper,
+        noise=_slider(NOISE_LABEL, 1e-12, -16, -1, kind="log"),
     )
 
 
@@ -412,11 +461,7 @@ def wiener_view(noise=1e-3, nsr=1e-7, oracle=False, seed=0, fig=None):
     >>> fig.axes[0].lines[1].get_label()
     'Wiener, oracle per-bin nsr'
     """
-    t, x = seed_square_wave(FS)
-    h = seed_gaussian(x.size, FS)
-    clean = convolve(x, h, "full")
-    std = noise * JUMP * h.sum()
-    y = add_noise(clean, std=std, rng=seed)
+    t, x, h, y, std = _question_problem(noise, seed)
     if oracle:
         ratio = oracle_nsr(x, h, max(std, np.finfo(float).eps * JUMP * h.sum()))
         label = "Wiener, oracle per-bin nsr"
@@ -444,24 +489,11 @@ def wiener_explorer():
     >>> [control.description for control in explorer.widget.children[:-1]]
     ['noise / jump', 'nsr / gain²', 'oracle nsr']
     """
-    import ipywidgets as widgets
-
-    return widgets.interact(
-        _show(wiener_view),
-        noise=widgets.FloatLogSlider(
-            value=1e-3,
-            base=10,
-            min=-12,
-            max=-1,
-            description=NOISE_LABEL,
-            style=LABEL_STYLE,
-            continuous_update=False,
-        ),
-        nsr=widgets.FloatLogSlider(
-            value=1e-7, base=10, min=-30, max=0, description="nsr / gain²", style=LABEL_STYLE, continuous_update=False
-        ),
+    return _explorer(
+        wiener_view,
+        noise=_slider(NOISE_LABEL, 1e-3, -12, -1, kind="log"),
+        nsr=_slider("nsr / gain²", 1e-7, -30, 0, kind="log"),
         oracle=widgets.Checkbox(value=False, description="oracle nsr", style=LABEL_STYLE),
-        seed=widgets.fixed(0),
     )
 
 
@@ -482,20 +514,13 @@ def _svd_problem(sigma, noise, n, seed):
 
 
 def _svd_explorer(view, **method_control):
-    """``interact`` for an SVD view: σ and noise sliders, the method's own control, n = 256, seed 0."""
-    import ipywidgets as widgets
-
-    return widgets.interact(
-        _show(view),
-        sigma=widgets.FloatSlider(
-            value=3.0, min=0.5, max=8.0, step=0.1, description="σ (samples)", style=LABEL_STYLE, continuous_update=False
-        ),
-        noise=widgets.FloatLogSlider(
-            value=1e-3, base=10, min=-10, max=-0.5, description=NOISE_LABEL, style=LABEL_STYLE, continuous_update=False
-        ),
+    """The SVD explorers' controls: σ and noise sliders, the method's own control, n = 256, seed 0."""
+    return _explorer(
+        view,
+        sigma=_slider("σ (samples)", 3.0, 0.5, 8.0, 0.1),
+        noise=_slider(NOISE_LABEL, 1e-3, -10, -0.5, kind="log"),
         **method_control,
         n=widgets.fixed(256),
-        seed=widgets.fixed(0),
     )
 
 
@@ -556,10 +581,7 @@ def tsvd_explorer():
     >>> [control.description for control in explorer.widget.children[:-1]]
     ['σ (samples)', 'noise / jump', 'k kept']
     """
-    import ipywidgets as widgets
-
-    k = widgets.IntSlider(value=40, min=1, max=256, description="k kept", style=LABEL_STYLE, continuous_update=False)
-    return _svd_explorer(tsvd_view, k=k)
+    return _svd_explorer(tsvd_view, k=_slider("k kept", 40, 1, 256, kind="int"))
 
 
 def regularization_view(sigma=3.0, noise=1e-3, lam=1e-2, n=256, seed=0, fig=None):
@@ -622,12 +644,7 @@ def regularization_explorer():
     >>> [control.description for control in explorer.widget.children[:-1]]
     ['σ (samples)', 'noise / jump', 'λ']
     """
-    import ipywidgets as widgets
-
-    lam = widgets.FloatLogSlider(
-        value=1e-2, base=10, min=-8, max=0, description="λ", style=LABEL_STYLE, continuous_update=False
-    )
-    return _svd_explorer(regularization_view, lam=lam)
+    return _svd_explorer(regularization_view, lam=_slider("λ", 1e-2, -8, 0, kind="log"))
 
 
 def priors_view(method="TV", lam=3.0, noise=1e-2, seed=0, fig=None):
@@ -663,11 +680,7 @@ def priors_view(method="TV", lam=3.0, noise=1e-2, seed=0, fig=None):
     >>> sorted(set(fig.axes[0].lines[1].get_ydata().round(6).tolist()))    # two levels only: eps and 3
     [0.0, 3.0]
     """
-    t, x = seed_square_wave(FS)
-    h = seed_gaussian(x.size, FS)
-    clean = convolve(x, h, "full")
-    std = noise * JUMP * h.sum()
-    y = add_noise(clean, std=std, rng=seed)
+    t, x, h, y, std = _question_problem(noise, seed)
     estimate = tv(y, h, lam * max(std, 1e-3 * JUMP * h.sum()) * h.sum())
     if method == "TV + quantize":
         estimate = quantize(estimate, [np.finfo(float).eps, 3.0])
@@ -693,26 +706,14 @@ def priors_explorer():
     >>> [control.description for control in explorer.widget.children[:-1]]
     ['method', 'λ (units)', 'noise / jump']
     """
-    import ipywidgets as widgets
-
-    return widgets.interact(
-        _show(priors_view),
-        method=widgets.Dropdown(
-            options=["TV", "TV + quantize", "TV + joint refit"], value="TV", description="method", style=LABEL_STYLE
-        ),
-        lam=widgets.FloatLogSlider(
-            value=3.0, base=10, min=-1, max=2, description="λ (units)", style=LABEL_STYLE, continuous_update=False
-        ),
-        noise=widgets.FloatLogSlider(
-            value=1e-2,
-            base=10,
-            min=-4,
-            max=-1,
-            description=NOISE_LABEL,
-            style=LABEL_STYLE,
-            continuous_update=False,
-        ),
-        seed=widgets.fixed(0),
+    method = widgets.Dropdown(
+        options=["TV", "TV + quantize", "TV + joint refit"], value="TV", description="method", style=LABEL_STYLE
+    )
+    return _explorer(
+        priors_view,
+        method=method,
+        lam=_slider("λ (units)", 3.0, -1, 2, kind="log"),
+        noise=_slider(NOISE_LABEL, 1e-2, -4, -1, kind="log"),
     )
 
 
@@ -782,32 +783,11 @@ def barcode_explorer():
     >>> [control.description for control in explorer.widget.children[:-1]]
     ['σ (modules)', 'noise / light', 'module width']
     """
-    import ipywidgets as widgets
-
-    return widgets.interact(
-        _show(barcode_view),
-        blur=widgets.FloatSlider(
-            value=1.5,
-            min=0.0,
-            max=3.5,
-            step=0.05,
-            description="σ (modules)",
-            style=LABEL_STYLE,
-            continuous_update=False,
-        ),
-        noise=widgets.FloatLogSlider(
-            value=0.02, base=10, min=-3, max=-1, description="noise / light", style=LABEL_STYLE, continuous_update=False
-        ),
-        samples_per_module=widgets.FloatSlider(
-            value=4.0,
-            min=2.0,
-            max=6.0,
-            step=0.1,
-            description="module width",
-            style=LABEL_STYLE,
-            continuous_update=False,
-        ),
-        seed=widgets.fixed(0),
+    return _explorer(
+        barcode_view,
+        blur=_slider("σ (modules)", 1.5, 0.0, 3.5, 0.05),
+        noise=_slider("noise / light", 0.02, -3, -1, kind="log"),
+        samples_per_module=_slider("module width", 4.0, 2.0, 6.0, 0.1),
     )
 
 
@@ -867,31 +847,40 @@ def photo_view(photo="ean13-2/01", offset=0.0, blur=2.0, angle=0.0, fig=None):
 
     ends = origin[:, None] + direction[:, None] * np.array([0, line.size - 1])
     samples = np.arange(line.size)
-    titles = (f"the line as photographed: {reading(line)}", f"deconvolved for σ = {blur:.1f} px: {reading(restored)}")
     if fig is None:
-        fig = plt.figure(figsize=(10, 6.2), layout="constrained")
-        grid = fig.add_gridspec(2, 2, width_ratios=(1, 2.2))
-        photo_ax = fig.add_subplot(grid[:, 0])
-        line_ax, restored_ax = fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1])
-        photo_ax.imshow(image, cmap="gray", vmin=0, vmax=255)
-        photo_ax.plot(ends[1], ends[0], color="tab:red", lw=1.5)
-        photo_ax.set_axis_off()
-        photo_ax.set_title(f"{photo} (label {label})", fontsize=10)
-        line_ax.plot(samples, line, color="0.2", lw=1)
-        restored_ax.plot(samples, restored, color="tab:blue", lw=1)
-        for ax, title in zip((line_ax, restored_ax), titles):
-            ax.set_title(title, fontsize=10)
-            ax.set_ylabel("brightness (0–255)")
-        restored_ax.set_xlabel("pixels along the line")
-        line_ax.set_ylim(0, 255)
-        return fig
-    photo_ax, line_ax, restored_ax = fig.axes
-    photo_ax.lines[0].set_data(ends[1], ends[0])
-    for ax, values, title in zip((line_ax, restored_ax), (line, restored), titles):
-        ax.lines[0].set_data(samples, values)
-        ax.set_xlim(0, line.size - 1)
-        ax.set_title(title, fontsize=10)
-    restored_ax.set_ylim(min(0.0, float(restored.min())), max(255.0, float(restored.max())))
+        fig = _photo_figure(image, f"{photo} (label {label})")
+    artists = fig.named_artists
+    artists["path"].set_data(ends[1], ends[0])
+    for name, values, title in (
+        ("line", line, f"the line as photographed: {reading(line)}"),
+        ("restored", restored, f"deconvolved for σ = {blur:.1f} px: {reading(restored)}"),
+    ):
+        artists[name].set_data(samples, values)
+        artists[name].axes.set_title(title, fontsize=10)
+        artists[name].axes.set_xlim(0, line.size - 1)
+    low, high = min(0.0, float(restored.min())), max(255.0, float(restored.max()))
+    artists["restored"].axes.set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
+    return fig
+
+
+def _photo_figure(image, title):
+    """The photo explorer's axes and empty named artists: the ``path`` of the scan line on the photo,
+    the ``line`` as photographed and the ``restored`` line (see ``photo_view``)."""
+    fig = plt.figure(figsize=(10, 6.2), layout="constrained")
+    grid = fig.add_gridspec(2, 2, width_ratios=(1, 2.2))
+    photo_ax = fig.add_subplot(grid[:, 0])
+    line_ax, restored_ax = fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1])
+    photo_ax.imshow(image, cmap="gray", vmin=0, vmax=255)
+    (path,) = photo_ax.plot([], [], color="tab:red", lw=1.5)
+    photo_ax.set_axis_off()
+    photo_ax.set_title(title, fontsize=10)
+    (line,) = line_ax.plot([], [], color="0.2", lw=1)
+    (restored,) = restored_ax.plot([], [], color="tab:blue", lw=1)
+    for ax in (line_ax, restored_ax):
+        ax.set_ylabel("brightness (0–255)")
+    restored_ax.set_xlabel("pixels along the line")
+    line_ax.set_ylim(0, 255)
+    fig.named_artists = {"path": path, "line": line, "restored": restored}
     return fig
 
 
@@ -912,18 +901,10 @@ def photo_explorer(photo="ean13-2/01"):
     >>> [control.description for control in explorer.widget.children[:-1]]
     ['σ (pixels)', 'offset (px)', 'angle (°)']
     """
-    import ipywidgets as widgets
-
     view = functools.partial(photo_view, photo)
-    return widgets.interact(
+    return widgets.interact(  # not _explorer: the photo view draws nothing at random, it has no seed
         _show(view),
-        blur=widgets.FloatSlider(
-            value=2.0, min=0.3, max=4.0, step=0.1, description="σ (pixels)", style=LABEL_STYLE, continuous_update=False
-        ),
-        offset=widgets.FloatSlider(
-            value=0.0, min=-150, max=150, step=3, description="offset (px)", style=LABEL_STYLE, continuous_update=False
-        ),
-        angle=widgets.FloatSlider(
-            value=0.0, min=-15, max=15, step=1, description="angle (°)", style=LABEL_STYLE, continuous_update=False
-        ),
+        blur=_slider("σ (pixels)", 2.0, 0.3, 4.0, 0.1),
+        offset=_slider("offset (px)", 0.0, -150, 150, 3),
+        angle=_slider("angle (°)", 0.0, -15, 15, 1),
     )

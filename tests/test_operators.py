@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 import scipy.linalg
@@ -201,3 +203,24 @@ def test_mode_geometry_lives_in_one_place_and_agrees_with_convolve(mode):
         got = np.fft.irfft(np.fft.rfft(x) * np.fft.rfft(h_c), n)
         expected = np.roll(dl.convolve(x, h, "circular"), -first_full_row(h.size, "same"))
         np.testing.assert_allclose(got, expected, atol=1e-12)
+
+
+def test_a_float32_signal_is_accepted_and_computed_in_float64():
+    """Any real floating or integer dtype is a signal (float32 from an image or a sound file too)."""
+    x, h = np.arange(6, dtype=np.float32), np.array([0.5, 0.5], dtype=np.float32)
+    y = dl.convolve(x, h)
+    assert y.dtype == np.float64
+    np.testing.assert_array_equal(y, np.convolve(x.astype(float), h.astype(float)))
+
+
+@pytest.mark.parametrize(
+    "call, named",
+    [
+        (lambda: dl.convolution_matrix(np.ones(9), 4, "valid"), "len(the signal (n))"),
+        (lambda: dl.solution_length(3, 9, "circular"), "len(y)"),
+    ],
+)
+def test_a_kernel_too_long_names_the_length_it_exceeds(call, named):
+    """The error says which length the kernel exceeds, by the caller's name for it."""
+    with pytest.raises(ValueError, match=re.escape(named)):
+        call()

@@ -309,3 +309,40 @@ def test_preconditioner_symbol_is_the_spectrum_of_the_circulant_normal_matrix(or
     half = normal_symbol(h, lam, order, n)  # rfft bins 0..n/2
     whole = np.r_[half, half[1:-1][::-1]]  # the other half of a real matrix's spectrum mirrors it
     np.testing.assert_allclose(np.sort(whole), eigenvalues, rtol=1e-10)
+
+
+def test_auto_takes_cg_only_where_the_condition_bound_vouches_for_it():
+    """Above DENSE_LIMIT unknowns, ``auto`` takes preconditioned CG for a well-conditioned blur
+    (h = [1, 0.5], lam = 0.1: cond(A^T A + lam^2 I) below 10) and the sparse direct solve for a
+    Gaussian at lam = 1e-8, whose bound is far above CG_TRUST / CG_RTOL."""
+    from deconvlab.regularization import DENSE_LIMIT, _choose_method
+
+    n = DENSE_LIMIT + 952
+    assert _choose_method("auto", None, np.array([1.0, 0.5]), 0.1, 0, n, "valid") == "iterative"
+    assert _choose_method("auto", None, dl.gaussian_kernel(3.0), 1e-8, 0, n, "valid") == "sparse"
+    assert _choose_method("auto", None, np.array([1.0, 0.5]), 0.1, 0, DENSE_LIMIT, "valid") == "dense"
+
+
+@pytest.mark.parametrize("lam", [0.05, 0.5])
+def test_dense_tikhonov_of_order_one_solves_the_normal_equations(lam):
+    """order=1 on the dense (generalised SVD) path minimises ||Ax - y||^2 + lam^2 ||Dx||^2: the
+    normal equations with scipy's convolution matrix and numpy's first difference agree to rounding."""
+    import scipy.linalg
+
+    x = dl.square_wave(60, 20, 0.5, (0.0, 1.0), delay=5)
+    h = dl.gaussian_kernel(2.0)
+    y = dl.add_noise(dl.convolve(x, h), std=1e-3, rng=0)
+    A, D = scipy.linalg.convolution_matrix(h, 60, "full"), np.diff(np.eye(60), axis=0)
+    reference = np.linalg.solve(A.T @ A + lam**2 * D.T @ D, A.T @ y)
+    np.testing.assert_allclose(dl.tikhonov(y, h, lam, order=1, method="dense"), reference, atol=1e-10)
+
+
+def test_defaults_are_the_documented_ones():
+    """mode defaults to "full" and recoverable_bandwidth's fs to 1 (cycles per sample)."""
+    h = np.array([0.6, 0.3, 0.1])
+    assert dl.condition_number(h, 20) == dl.condition_number(h, 20, "full")
+    np.testing.assert_array_equal(
+        dl.sparse_convolution_matrix(h, 20).toarray(), dl.sparse_convolution_matrix(h, 20, "full").toarray()
+    )
+    assert dl.convolution_operator(h, 20).shape == (22, 20)
+    assert dl.recoverable_bandwidth(3.0, 40.0) == pytest.approx(np.sqrt(np.log(100) / (2 * np.pi**2 * 9)))

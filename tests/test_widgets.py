@@ -2,6 +2,8 @@
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pytest
+import scipy.linalg
 
 import deconvlab as dl
 
@@ -214,3 +216,111 @@ def test_barcode_view_shows_what_the_reader_returns_for_each_row():
     assert picture.shape == (4, wide.axes[0].lines[0].get_xdata().size)
     assert set(np.unique(picture[[0, 2, 3]])) == {0.0, 1.0}
     plt.close("all")
+
+
+def moved(explorer, **values):
+    """Move an explorer's controls, by their labels, as a student does (each move redraws), and
+    return the figure the explorer keeps and updates."""
+    controls = {control.description: control for control in explorer.widget.children[:-1]}
+    for description, value in values.items():
+        controls[description].value = value
+    return explorer.state["figure"]
+
+
+def question_data(noise, seed=0):
+    """The question's exact problem, built here from the thread's MATLAB with numpy: nine segments
+    of 200 samples alternating eps and 3 at 200 Hz (t = 1/200 ... 9 s), blurred (full) by
+    4 gaussmf(t, [0.4, 4.5]) on the same grid, with noise of std ``noise`` × 3 × gain."""
+    t = np.arange(1, 1801) / 200
+    x = np.where((np.arange(1800) // 200) % 2 == 1, 3.0, np.finfo(float).eps)
+    h = 4 * np.exp(-((t - 4.5) ** 2) / (2 * 0.4**2))
+    std = noise * 3 * h.sum()
+    y = np.convolve(x, h) + std * np.random.default_rng(seed).standard_normal(x.size + h.size - 1)
+    return t, x, h, y, std
+
+
+def test_question_problem_is_the_threads_set_up():
+    """The three explorers of the question's problem (threshold, Wiener, priors) share one set-up;
+    it is the thread's square wave and Gaussian, with the noise the docstrings state."""
+    t, x, h, y, std = dl.widgets._question_problem(1e-3, seed=4)
+    t_ref, x_ref, h_ref, y_ref, std_ref = question_data(1e-3, seed=4)
+    np.testing.assert_allclose(t, t_ref, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(x, x_ref, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(h, h_ref, rtol=1e-12)
+    assert std == pytest.approx(std_ref, rel=1e-12)
+    assert dl.rmse(y, y_ref) < 1e-9 * np.abs(y_ref).max()
+
+
+def test_a_slider_move_puts_a_direct_computation_into_the_named_lines():
+    """Moving the threshold explorer's sliders redraws its kept figure: the estimate line holds the
+    thresholded inverse of the new data, computed here directly (numpy's FFT of the full model)."""
+    figure = moved(dl.widgets.threshold_explorer(), threshold=1e-6, **{"noise / jump": 1e-4})
+    assert figure is not None
+    _, x, h, y, _ = question_data(1e-4)
+    n = y.size
+    H, Y = np.fft.rfft(h, n), np.fft.rfft(y)
+    kept = np.abs(H) > 1e-6 * np.abs(H).max()
+    reference = np.fft.irfft(np.where(kept, Y / np.where(kept, H, 1), 0), n)[: x.size]
+    (estimate,) = figure.named_artists["estimates"]
+    np.testing.assert_allclose(estimate.get_ydata(), reference, atol=1e-6 * np.abs(reference).max())
+    np.testing.assert_array_equal(figure.named_artists["truth"].get_ydata(), dl.seed_square_wave(dl.widgets.FS)[1])
+    assert "threshold 1e-06" in figure.axes[0].get_title() and "noise 0.0001" in figure.axes[0].get_title()
+    plt.close("all")
+
+
+def test_a_lambda_move_redraws_tikhonov_and_its_filter_factors():
+    """The regularisation explorer after a λ move: the estimate is the Tikhonov solution of the
+    normal equations (scipy's convolution matrix), the filter factors s^2 / (s^2 + λ^2) of numpy's SVD."""
+    figure = moved(dl.widgets.regularization_explorer(), λ=0.05, **{"σ (samples)": 2.5})
+    n, lam = 256, 0.05
+    x = dl.square_wave(n, 64, 0.5, (0.0, 1.0), delay=16)
+    h = dl.gaussian_kernel(2.5)
+    y = dl.add_noise(dl.convolve(x, h, "full"), std=1e-3, rng=0)
+    A = scipy.linalg.convolution_matrix(h, n, mode="full")
+    reference = np.linalg.solve(A.T @ A + lam**2 * np.eye(n), A.T @ y)
+    s = np.linalg.svd(A, compute_uv=False)
+    artists = figure.named_artists
+    np.testing.assert_allclose(artists["estimate"].get_ydata(), reference, atol=1e-9)
+    np.testing.assert_allclose(artists["picard"]["singular_values"].get_ydata(), s, rtol=1e-9, atol=1e-14)
+    factors = artists["picard"]["factors"]["Tikhonov filter factors"].get_ydata()
+    np.testing.assert_allclose(factors, s**2 / (s**2 + lam**2), atol=1e-12)
+    assert "λ = 5.0e-02" in figure.get_suptitle()
+    plt.close("all")
+
+
+def test_barcode_redraw_follows_a_new_module_width():
+    """A module-width move changes the scanline's length: the picture's extent and the shared x axis
+    follow it, as in a new figure (they kept the first scanline's length before)."""
+    figure = dl.widgets.barcode_view(blur=0.5, samples_per_module=4.0)
+    figure = dl.widgets.barcode_view(blur=0.5, samples_per_module=3.0, fig=figure)
+    fresh = dl.widgets.barcode_view(blur=0.5, samples_per_module=3.0)
+    picture = figure.named_artists["picture"]
+    assert picture.get_extent() == fresh.named_artists["picture"].get_extent()
+    assert picture.get_extent()[1] == figure.named_artists["scanline"].get_xdata().size - 0.5
+    assert [ax.get_xlim() for ax in figure.axes] == [ax.get_xlim() for ax in fresh.axes]
+    plt.close("all")
+
+
+def test_reconstruction_redraw_relabels_its_named_lines():
+    """plot_reconstruction's redraw puts new data and labels into the lines it drew, and the
+    legend and title follow."""
+    t = np.arange(20.0)
+    figure = dl.plotting.plot_reconstruction(t, np.sin(t), {"first": np.cos(t)}, title="one", ylim=(-2, 2))
+    same = dl.plotting.plot_reconstruction(t, np.sin(2 * t), {"second": t / 20}, title="two", fig=figure)
+    assert same is figure and len(figure.axes[0].lines) == 2
+    (line,) = figure.named_artists["estimates"]
+    np.testing.assert_array_equal(line.get_ydata(), t / 20)
+    np.testing.assert_array_equal(figure.named_artists["truth"].get_ydata(), np.sin(2 * t))
+    assert [text.get_text() for text in figure.axes[0].get_legend().get_texts()] == ["true x", "second"]
+    assert figure.axes[0].get_title() == "two" and figure.axes[0].get_ylim() == (-2, 2)
+    plt.close("all")
+
+
+def test_slider_factory_makes_released_sliders_of_each_kind():
+    """Every explorer slider updates on release; a log slider's range is in powers of ten."""
+    log = dl.widgets._slider("a", 1e-3, -8, 0, kind="log")
+    linear = dl.widgets._slider("b", 0.4, 0.01, 1.0, 0.01)
+    integer = dl.widgets._slider("c", 40, 1, 256, kind="int")
+    assert (log.value, log.min, log.max, log.base) == (1e-3, -8, 0, 10)
+    assert (linear.value, linear.step, type(integer).__name__) == (0.4, 0.01, "IntSlider")
+    assert not any(slider.continuous_update for slider in (log, linear, integer))

@@ -93,3 +93,14 @@ def test_bad_input_names_the_argument(call, error, word):
         warnings.simplefilter("ignore", RuntimeWarning)
         with pytest.raises(error, match=word):
             call()
+
+
+@pytest.mark.parametrize("nsr", [-0.01, -1e-12, -4.0])
+def test_a_negative_scalar_nsr_is_refused_whatever_its_size(nsr):
+    """A negative nsr makes |H|^2 + nsr vanish or change sign on some bins: refused, not filtered.
+    (-1.0, the table's value, fails only by luck: with a unit-gain kernel |H(0)|^2 + nsr is exactly 0.)"""
+    y, h = np.ones(10), np.array([0.5, 0.3, 0.2])
+    with pytest.raises(ValueError, match="nsr must be >= 0"):
+        dl.wiener(y, h, nsr)
+    with pytest.raises(ValueError, match="nsr must be >= 0"):
+        dl.wiener_filter_factors(np.fft.rfft(h, 12), nsr)
