@@ -888,6 +888,11 @@ def photo_explorer(photo="ean13-2/01"):
     """The deconvolution blur, the line's offset and its angle on a shipped bar-code photograph, and
     what zxing-cpp reads on the line before and after (notebook 09).
 
+    Parameters
+    ----------
+    photo : str
+        A shipped photo, ``"<set>/<number>"`` (see :func:`photo_view`).
+
     Returns
     -------
     function
