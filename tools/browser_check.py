@@ -172,22 +172,32 @@ def wait_for_notebook_rendered(page, name, timeout_ms=60_000):
 
 
 def check_solutions_collapsed(page, name, failures, label=None):
-    """On opening, every exercise solution (source_hidden in the file) shows only its collapsed
-    first line: no code and no output. (Running a cell reveals its output: JupyterLab
-    behaviour, jupyterlab/jupyterlab#4580; the code stays hidden.)"""
+    """On opening, every exercise solution (tagged ``solution``: source and outputs hidden in the
+    file) shows only its collapsed first line, no code and no output; every other folded cell (a
+    Check, whose claim the text states) shows its collapsed first line and its output. (Running a
+    cell reveals its output: JupyterLab behaviour, jupyterlab/jupyterlab#4580; the code stays
+    hidden.) Cells are matched by position: windowing is off, so every cell of the file is on
+    screen in order."""
     notebook = json.loads((ROOT / "notebooks" / name).read_text())
     label = label or name
-    expected = sum(cell["metadata"].get("jupyter", {}).get("source_hidden", False) for cell in notebook["cells"])
-    collapsed = page.locator(".jp-CodeCell", has=page.locator(".jp-InputPlaceholder"))
-    if expected == 0 or collapsed.count() != expected:
-        failures.append(f"{label}: {collapsed.count()} collapsed solution cells on screen, {expected} in the file")
+    folded = [i for i, cell in enumerate(notebook["cells"]) if cell["metadata"].get("jupyter", {}).get("source_hidden")]
+    solutions = [i for i in folded if "solution" in notebook["cells"][i]["metadata"].get("tags", [])]
+    cells = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell")
+    collapsed = page.locator(".jp-NotebookPanel:visible .jp-CodeCell", has=page.locator(".jp-InputPlaceholder"))
+    if not solutions or collapsed.count() != len(folded):
+        failures.append(
+            f"{label}: {collapsed.count()} folded cells on screen, {len(folded)} in the file"
+            f" ({len(solutions)} of them solutions)"
+        )
         return
-    for index in range(expected):
-        cell = collapsed.nth(index)
+    for number, index in enumerate(solutions, start=1):
+        cell = cells.nth(index)
         cell.scroll_into_view_if_needed()
+        if not cell.locator(".jp-InputPlaceholder").count():
+            failures.append(f"{label}: solution {number} (cell {index}) shows its code")
         outputs = cell.locator(".jp-OutputArea-output")
         if any(outputs.nth(j).is_visible() for j in range(outputs.count())):
-            failures.append(f"{label}: solution {index + 1} shows its output before the student opens it")
+            failures.append(f"{label}: solution {number} (cell {index}) shows its output before the student opens it")
 
 
 def check_notebook(page, base, name, failures, timings):
