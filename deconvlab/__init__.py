@@ -14,6 +14,7 @@ from .barcodes import (
     read_ean13,
     restore_barcode,
 )
+from .diagnostics import ConvergenceWarning, DeconvlabWarning, GridEdgeWarning
 from .estimation import estimate_blur, estimate_blur_from_edge, estimate_noise_std
 from .inverse import gaussian_cutoff, ideal_lowpass, inverse_filter, kept_bandwidth
 from .levels import estimate_levels, jumps_of, piecewise_constant_fit, piecewise_refit, quantize

@@ -27,12 +27,15 @@ for each candidate ``sigma``, restore with a Wiener filter for ``g_sigma``, keep
 a ``sigma`` too small cannot explain the smooth edges, one too large smooths the steep ones.
 """
 
+import warnings
+
 import numpy as np
 import scipy.fft
 import scipy.optimize
 import scipy.special
 
 from ._checks import as_choice, as_count, as_flag, as_number, as_signal, check_mode
+from .diagnostics import GridEdgeWarning
 from .levels import estimate_levels, jumps_of
 from .signals import gaussian_kernel
 from .wiener_filter import wiener
@@ -231,7 +234,9 @@ def estimate_blur(y, sigmas, *, mode="full", noise_std=None, return_info=False):
     ``wiener(y, g_sigma, nsr, mode)`` quantized to two levels (k-means), ``nsr = noise_std^2 /
     var(y)``, then moved continuously. ``RSS`` is computed for every candidate; the best one is
     then refined with ``sigma`` free in the same least squares (kept only if it stays within the
-    candidates' range; otherwise the best candidate is returned). The fit counts the samples at least
+    candidates' range; otherwise the best candidate is returned, with a
+    :class:`~deconvlab.GridEdgeWarning` when that candidate is the grid's first or last: the minimum
+    may lie beyond the grid, or the data may not determine ``sigma``). The fit counts the samples at least
     ``4 max(sigmas)`` from either end (what lies beyond the ends is unknown). Needs a two-level
     signal whose plateaus are wider than the blur.
 
@@ -246,8 +251,8 @@ def estimate_blur(y, sigmas, *, mode="full", noise_std=None, return_info=False):
     noise_std : float, optional
         The noise's standard deviation (default: :func:`estimate_noise_std` of ``y``).
     return_info : bool
-        Also return a dict with ``sigmas`` and ``rss`` (one per candidate) and the refined fit's
-        ``jumps``.
+        Also return a dict with ``sigmas`` and ``rss`` (one per candidate), the refined fit's
+        ``jumps`` and ``at_grid_edge`` (whether the warning above was given).
 
     Returns
     -------
@@ -293,10 +298,21 @@ def estimate_blur(y, sigmas, *, mode="full", noise_std=None, return_info=False):
     if not np.isfinite(rss[best]):
         raise ValueError("y shows no jump at any of sigmas: nothing to measure the blur on")
     _, jumps, signs = fits[best]
-    _, refined_jumps, sigma = _two_level_fit(y, inside, jumps, signs, float(sigmas[best]), fit_sigma=True)
+    _, refined_jumps, refined = _two_level_fit(y, inside, jumps, signs, float(sigmas[best]), fit_sigma=True)
+    sigma = refined
+    at_grid_edge = False
     if sigmas.min() <= sigma <= sigmas.max():  # a refinement that leaves the candidates' range is not trusted
         jumps = refined_jumps
     else:
+        at_grid_edge = sigmas.size > 1 and sigmas[best] in (sigmas.min(), sigmas.max())
         sigma = float(sigmas[best])
-    info = {"sigmas": sigmas, "rss": rss, "jumps": jumps}
+    if at_grid_edge:
+        warnings.warn(
+            f"estimate_blur: the best candidate is the edge of sigmas ({sigma:g}) and the refined fit leaves the "
+            f"grid ({float(refined):.3g}): the minimum of RSS(sigma) may lie beyond it, or the data may not "
+            "determine sigma; widen sigmas, or see info['rss']",
+            GridEdgeWarning,
+            stacklevel=2,
+        )
+    info = {"sigmas": sigmas, "rss": rss, "jumps": jumps, "at_grid_edge": bool(at_grid_edge)}
     return (sigma, info) if return_info else sigma

@@ -13,6 +13,7 @@ import scipy.fft
 
 from ._checks import as_count, as_kernel, as_number, as_signal, check_mode, solution_length
 from ._spectral import circular_length, unresolved_bins
+from .diagnostics import DeconvlabWarning
 from .operators import rfft_frequencies, spectral_filter
 
 __all__ = [
@@ -55,7 +56,7 @@ def _warn_about_unresolved_bins(H, n_fft):
     )
     if zeros.size:
         message += f"; |H| is exactly 0 in bins {zeros.tolist()[:10]}, so the result is inf/NaN"
-    warnings.warn(message, RuntimeWarning, stacklevel=6)  # the caller of inverse_filter
+    warnings.warn(message, DeconvlabWarning, stacklevel=6)  # the caller of inverse_filter
 
 
 def inverse_filter(y, h, threshold=0.0, *, mode="full", taper=None):
@@ -74,7 +75,7 @@ def inverse_filter(y, h, threshold=0.0, *, mode="full", taper=None):
         0 (default) is the naive division on every bin. It reproduces the
         classic failure honestly: where ``|H| <= N eps max|H|`` (``N`` the
         circular length, the package's one rule of solvability,
-        :func:`deconvlab._spectral.rounding_floor`) a ``RuntimeWarning`` names
+        :func:`deconvlab._spectral.rounding_floor`) a :class:`~deconvlab.DeconvlabWarning` names
         the bins, and an exact zero of ``H`` gives inf/NaN. With
         ``threshold > 0`` the bins with ``|H| <= threshold * max|H|`` are set to 0
         (an ideal low-pass for a kernel whose |H| falls with frequency).

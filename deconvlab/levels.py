@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 
 from ._checks import as_count, as_flag, as_signal, check_problem
+from .diagnostics import ConvergenceWarning
 from .operators import convolve
 
 __all__ = ["quantize", "estimate_levels", "jumps_of", "piecewise_constant_fit", "piecewise_refit"]
@@ -216,7 +217,7 @@ def piecewise_refit(y, h, estimate, *, mode="full", two_levels=True, max_rounds=
        lowers the data residual ``||A x - y||`` most; it stops when no move helps (a local
        minimum of the residual over jump positions). Moving one jump at a time stalls in
        local minima (neighbouring edges are coupled by the blur and by the shared levels).
-       It cannot add or remove a jump. If ``max_rounds`` pass first, a ``RuntimeWarning`` says so.
+       It cannot add or remove a jump. If ``max_rounds`` pass first, a :class:`~deconvlab.ConvergenceWarning` says so.
 
     Parameters
     ----------
@@ -285,7 +286,7 @@ def piecewise_refit(y, h, estimate, *, mode="full", two_levels=True, max_rounds=
             warnings.warn(
                 f"piecewise_refit: the jump search still improved after max_rounds={max_rounds}; "
                 "the result is not a local minimum (raise max_rounds)",
-                RuntimeWarning,
+                ConvergenceWarning,
                 stacklevel=2,
             )
     x, info = piecewise_constant_fit(y, h, jumps, mode=mode, two_levels=two_levels, return_info=True)

@@ -42,6 +42,7 @@ from ._checks import (
     check_sees_constant,
 )
 from ._spectral import EPS, normal_symbol, rounding_floor, spectral_filter
+from .diagnostics import DeconvlabWarning
 from .operators import convolution_matrix, convolve, convolve_adjoint, sparse_convolution_matrix
 from .wiener_filter import wiener_filter_factors
 
@@ -365,7 +366,7 @@ def tikhonov(y, h, lam, *, mode="full", order=0, method="auto", svd=None):
 
     Warns
     -----
-    RuntimeWarning
+    DeconvlabWarning
         Where the answer is less accurate than the problem's condition number allows: ``lam > 0`` below
         the rounding floor, CG where no bound vouches for it, the dense path where the rounding-level
         singular triplets of ``A`` spoil it.
@@ -402,7 +403,7 @@ def tikhonov(y, h, lam, *, mode="full", order=0, method="auto", svd=None):
         f"tikhonov(method='dense'): at lam = {lam:.1e} the singular triplets of A below rounding level change the "
         "answer by more than its condition number allows (the filter s / (s^2 + lam^2) of a rounding-level s); "
         "use method='sparse' or a larger lam",
-        RuntimeWarning,
+        DeconvlabWarning,
         stacklevel=2,
     )
     return x
@@ -445,7 +446,7 @@ def _not_determined(smallest, largest, size, lam, stacklevel=4):
     warnings.warn(
         f"tikhonov: lam = {lam:.1e} is too small for float64: {message}, so rounding errors set the answer; "
         "use a larger lam",
-        RuntimeWarning,
+        DeconvlabWarning,
         stacklevel=stacklevel,
     )
 
@@ -594,7 +595,7 @@ def _tikhonov_cg(y, h, lam, mode, order, n):
             f"(lam = {lam:g}, mode={mode!r}), so CG's relative residual {CG_RTOL:g} bounds the solution's relative "
             f"error only by about {min(bound * CG_RTOL, 1.0):.0e}: use a larger lam, or method='dense' "
             f"(n <= {DENSE_MAX}) or 'sparse'",
-            RuntimeWarning,
+            DeconvlabWarning,
             stacklevel=3,
         )
     normal = LinearOperator(
@@ -779,17 +780,27 @@ def _curves(operator, y, lams):
     return np.sqrt(residual2), np.sqrt(seminorm2), gcv
 
 
-def choose_lambda(y, h, rule="gcv", *, mode="full", noise_std=None, order=0, lams=None, svd=None, return_info=False):
+def choose_lambda(
+    y, h, rule="gcv", *, mode="full", noise_std=None, tau=1.0, order=0, lams=None, svd=None, return_info=False
+):
     """Choose ``lam`` for :func:`tikhonov` from the data alone. Returns ``lam``, or ``(lam, info)``
     with ``return_info=True``.
 
     - ``gcv``: minimise ``G(lam) = ||A x_lam - y||^2 / (m - sum f_i)^2`` (generalised cross-validation).
     - ``lcurve``: the corner of the L-curve ``(log ||A x - y||, log ||L x||)``, the point of maximum
       curvature.
-    - ``discrepancy``: the ``lam`` at which ``||A x_lam - y||^2 = m noise_std^2`` (needs ``noise_std``).
+    - ``discrepancy``: Morozov's discrepancy principle, the ``lam`` at which
+      ``||A x_lam - y|| = tau sqrt(m) noise_std`` (needs ``noise_std``). ``sqrt(m) noise_std`` is the
+      expected norm of the noise; the fit itself uses ``sum f_i`` degrees of freedom, so at the best
+      ``lam`` the residual is nearer ``sqrt(m - sum f_i) noise_std`` and ``tau = 1`` already errs
+      towards smoothing. The published rule (Morozov; Engl, Hanke & Neubauer, *Regularization of
+      Inverse Problems*, 1996) takes a safety factor ``tau > 1``, which guards against an
+      underestimated ``noise_std`` at the price of more smoothing; ``tau = 1`` (the default) is the
+      rule as notebook 06 states it.
 
     ``info`` holds ``lams`` and the curves evaluated on them (``residual_norm``, ``solution_norm``,
-    ``gcv`` and, for the L-curve, ``curvature``), and ``rule``.
+    ``gcv`` and, for the L-curve, ``curvature``), and ``rule``; for the discrepancy principle also
+    ``target_residual_norm`` (``tau sqrt(m) noise_std``) and ``tau``.
 
     Parameters
     ----------
@@ -803,6 +814,8 @@ def choose_lambda(y, h, rule="gcv", *, mode="full", noise_std=None, order=0, lam
         The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
     noise_std : float, optional
         The noise standard deviation (needed by ``discrepancy``).
+    tau : float
+        The discrepancy principle's safety factor, ``>= 1`` (used by ``discrepancy`` only).
     order : int
         The penalty's difference order, as in :func:`tikhonov`.
     lams : array, optional
@@ -836,6 +849,7 @@ def choose_lambda(y, h, rule="gcv", *, mode="full", noise_std=None, order=0, lam
     rule = as_choice(rule, "rule", CHOOSE_LAMBDA_RULES)
     if noise_std is not None:
         noise_std = as_number(noise_std, "noise_std", strictly_positive=True)
+    tau = as_number(tau, "tau", minimum=1.0)
     if rule == "discrepancy" and noise_std is None:
         raise ValueError("noise_std is required by rule='discrepancy'")
     operator = _check_svd(svd, y, h, n, mode, order)
@@ -856,16 +870,17 @@ def choose_lambda(y, h, rule="gcv", *, mode="full", noise_std=None, order=0, lam
         info["curvature"] = curvature
         chosen = float(lams[np.nanargmax(curvature)])
         return (chosen, info) if return_info else chosen
-    target = y.size * noise_std**2
+    target = y.size * (tau * noise_std) ** 2
+    info.update(tau=tau, target_residual_norm=float(np.sqrt(target)))
 
     def excess(log_lam):
         return _curves(operator, y, np.array([np.exp(log_lam)]))[0][0] ** 2 - target
 
     low, high = np.log(finite.min()) - 10, np.log(finite.max()) + 10
     if excess(low) > 0:
-        raise ValueError("noise_std is too small: even lam -> 0 leaves a larger residual")
+        raise ValueError("noise_std is too small (or tau too small): even lam -> 0 leaves a larger residual")
     if excess(high) < 0:
-        raise ValueError("noise_std is too large: even lam -> inf leaves a smaller residual")
+        raise ValueError("noise_std (times tau) is too large: even lam -> inf leaves a smaller residual")
     chosen = float(np.exp(scipy.optimize.brentq(excess, low, high, xtol=1e-10)))
     return (chosen, info) if return_info else chosen
 

@@ -11,8 +11,17 @@ import numpy as np
 import scipy.fft
 import scipy.linalg
 
-from ._checks import as_choice, as_count, as_flag, as_number, as_signal, check_problem, check_sees_constant
+from ._checks import (
+    as_choice,
+    as_count,
+    as_flag,
+    as_number,
+    as_signal,
+    check_problem,
+    check_sees_constant,
+)
 from ._spectral import kernel_spectrum, masked_circular_model
+from .diagnostics import ConvergenceWarning
 from .operators import convolve, convolve_adjoint
 
 __all__ = ["tv", "tv_objective", "TV_METHODS"]
@@ -93,7 +102,7 @@ def tv(y, h, lam, *, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_
         ill-conditioned blurs, where it may need tens of thousands of iterations.
         ``auto`` (the default) takes the active set; with ``nonneg`` it keeps the active set's answer
         when that is already ``>= 0`` (then it is also the constrained minimiser) and runs ADMM otherwise.
-        Either method warns (``RuntimeWarning``) if it stops at ``max_iter`` before its tolerance.
+        Either method warns (:class:`~deconvlab.ConvergenceWarning`) if it stops at ``max_iter`` before its tolerance.
     return_info : bool
         Also return a dict with ``method``, ``iterations``, ``converged``, ``final_objective`` and the
         method's own measures.
@@ -131,7 +140,7 @@ def tv(y, h, lam, *, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_
                     warnings.warn(
                         f"tv: the active-set method stopped at its iteration limit ({info['iterations']}) before its "
                         f"optimality conditions held to tol = {tol:g}: raise max_iter, or use method='admm'",
-                        RuntimeWarning,
+                        ConvergenceWarning,
                         stacklevel=2,
                     )
                 return (x, info) if return_info else x
@@ -148,7 +157,7 @@ def tv(y, h, lam, *, mode="full", nonneg=False, tol=1e-8, max_iter=None, return_
             f"relative primal residual {info['primal_residual'] / max(info['primal_scale'], 1e-300):.1e}, relative "
             f"dual residual {info['dual_residual'] / max(info['dual_scale'], 1e-300):.1e}; the objective "
             f"{info['final_objective']:.3e} may be above the minimum: raise max_iter",
-            RuntimeWarning,
+            ConvergenceWarning,
             stacklevel=2,
         )
     return (x, info) if return_info else x

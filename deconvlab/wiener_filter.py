@@ -15,8 +15,17 @@ import warnings
 import numpy as np
 import scipy.fft
 
-from ._checks import as_kernel, as_number, as_signal, as_spectrum, check_kernel_fits, check_mode, solution_length
+from ._checks import (
+    as_kernel,
+    as_number,
+    as_signal,
+    as_spectrum,
+    check_kernel_fits,
+    check_mode,
+    solution_length,
+)
 from ._spectral import circular_length, spectral_filter, unresolved_bins
+from .diagnostics import DeconvlabWarning
 from .inverse import gaussian_cutoff
 
 __all__ = [
@@ -45,7 +54,7 @@ def wiener(y, h, nsr, *, mode="full"):
         kernel it scales with the gain squared). A scalar assumes it flat; an
         array must have ``N // 2 + 1`` entries, ``N`` the circular length
         (``len(y)`` for ``full`` and ``circular``); ``inf`` shuts a bin. Where
-        ``sqrt(|H|^2 + nsr)`` is at rounding level (``N eps max|H|``) a ``RuntimeWarning`` names
+        ``sqrt(|H|^2 + nsr)`` is at rounding level (``N eps max|H|``) a :class:`~deconvlab.DeconvlabWarning` names
         the bins: there the filter divides rounding errors.
     mode : {"full", "same", "valid", "circular"}
         The convolution model that made ``y`` (see :func:`deconvlab.convolve`).
@@ -85,7 +94,7 @@ def _warn_about_unresolved_bins(H, nsr, n_fft):
         warnings.warn(
             f"wiener: sqrt(|H|^2 + nsr) is at rounding level (n eps max|H|) in {bins.size} of {H.size} rfft bins "
             f"({bins[0]}..{bins[-1]}): there the filter amplifies rounding errors; use a larger nsr",
-            RuntimeWarning,
+            DeconvlabWarning,
             stacklevel=4,
         )
 

@@ -337,3 +337,35 @@ def test_a_kernel_longer_than_the_signal_enters_the_symbol_wrapped(monkeypatch):
         estimate = dl.tikhonov(y, h, lam, mode="same")
         error = np.linalg.norm(estimate - reference) / np.linalg.norm(reference)
         assert error < 1e-6, f"lam={lam}: auto is {error:.1e} off"
+
+
+def test_estimate_blur_says_when_it_returns_the_edge_of_its_grid():
+    """Notebook 08 §2: at 1 % noise on the question's wave the data hardly tell sigma = 65..100 apart,
+    and the best candidate can be the grid's largest. Returned without a word before 1.1."""
+    _, x = dl.seed_square_wave()
+    clean = dl.convolve(x, dl.seed_gaussian(x.size), "same")
+    grid = np.arange(40.0, 101.0, 5.0)
+    narrow = np.arange(40.0, 61.0, 5.0)  # a grid that stops below the true sigma = 80
+    y = dl.add_noise(clean, std=1e-3 * np.ptp(clean), rng=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", dl.GridEdgeWarning)
+        estimate, info = dl.estimate_blur(y, grid, mode="same", return_info=True)  # inside the grid: silent
+    assert abs(estimate - 80) < 4 and not info["at_grid_edge"]
+    with pytest.warns(dl.GridEdgeWarning, match="edge of sigmas") as record:
+        estimate, info = dl.estimate_blur(y, narrow, mode="same", return_info=True)
+    assert estimate == 60.0 and info["at_grid_edge"]
+    assert record[0].filename == __file__  # it points at the caller's line
+
+
+def test_deconvlab_warnings_can_be_filtered_as_one_user_warning_class():
+    assert issubclass(dl.ConvergenceWarning, dl.DeconvlabWarning)
+    assert issubclass(dl.GridEdgeWarning, dl.DeconvlabWarning)
+    assert issubclass(dl.DeconvlabWarning, UserWarning) and issubclass(dl.DeconvlabWarning, RuntimeWarning)
+    h = dl.gaussian_kernel(3.0)
+    y = dl.convolve(np.repeat([0.0, 1.0, 0.0, 1.0], 15), h)
+    with pytest.warns(dl.ConvergenceWarning, match="iteration limit"):
+        dl.tv(y, h, 1e-3, max_iter=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", dl.DeconvlabWarning)  # deliberately silenced, as a notebook may
+        dl.tv(y, h, 1e-3, max_iter=2)

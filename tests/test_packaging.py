@@ -67,6 +67,7 @@ COMPUTING_MODULES = (
     "metrics",
     "estimation",
     "barcodes",
+    "diagnostics",
 )
 MODULES = (*COMPUTING_MODULES, "plotting", "widgets")
 

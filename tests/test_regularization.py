@@ -170,6 +170,23 @@ def test_choose_lambda_methods_return_their_curves():
     assert info["lams"][np.nanargmax(info["curvature"])] == lam
 
 
+def test_discrepancy_principle_with_a_safety_factor():
+    """Morozov's rule ||A x - y|| = tau sqrt(m) noise_std, tau >= 1: a larger tau smooths more."""
+    x, h, y = problem(n=150, sigma=3.0, noise=0.01)
+    lams = {}
+    for tau in (1.0, 1.1, 1.5):
+        lams[tau], info = dl.choose_lambda(y, h, rule="discrepancy", noise_std=0.01, tau=tau, return_info=True)
+        residual = np.linalg.norm(dl.convolve(dl.tikhonov(y, h, lams[tau]), h) - y)
+        assert residual == pytest.approx(tau * np.sqrt(y.size) * 0.01, rel=1e-6)
+        assert info["tau"] == tau and info["target_residual_norm"] == pytest.approx(tau * np.sqrt(y.size) * 0.01)
+    assert lams[1.0] < lams[1.1] < lams[1.5]
+    assert dl.choose_lambda(y, h, rule="gcv", tau=2.0) == dl.choose_lambda(y, h, rule="gcv")  # tau: discrepancy only
+    with pytest.raises(ValueError, match="tau"):
+        dl.choose_lambda(y, h, rule="discrepancy", noise_std=0.01, tau=0.9)
+    with pytest.raises(ValueError, match="tau"):
+        dl.choose_lambda(y, h, rule="discrepancy", noise_std=0.01, tau=1e6)
+
+
 def test_choose_lambda_with_derivative_regularisation():
     _, h, y = problem(n=120, sigma=3.0)
     lam, info = dl.choose_lambda(y, h, rule="gcv", order=1, return_info=True)
