@@ -241,13 +241,14 @@ SPECS = {
     dl.condition_number: ({"h": H, "n": 40, "mode": "full"}, {"h": KERNEL, "n": COUNT, "mode": MODE}),
     dl.gaussian_condition_number: ({"sigma": 2.0}, {"sigma": POSITIVE}),
     dl.choose_lambda: (
-        {"y": FULL, "h": H, "rule": "discrepancy", "mode": "full", "noise_std": 0.01, "order": 0},
+        {"y": FULL, "h": H, "rule": "discrepancy", "mode": "full", "noise_std": 0.01, "tau": 1.0, "order": 0},
         {
             "y": SIGNAL,
             "h": KERNEL,
             "rule": METHOD,
             "mode": MODE,
             "noise_std": without(POSITIVE, "None"),
+            "tau": {**NUMBER, "below one": 0.5},
             "order": COUNT0,
         },
     ),
