@@ -76,21 +76,32 @@ def coalesce_streams(outputs):
     return merged
 
 
-def execute(source):
-    """Execute one ``.md`` notebook in a fresh kernel and write the paired ``.ipynb``."""
+def execute(source, cell_timeout=300):
+    """Execute one ``.md`` notebook in a fresh kernel and write the paired ``.ipynb``.
+
+    ``cell_timeout`` (nbval's, in the Makefile) bounds a kernel that stopped answering (it happens,
+    rarely, under load: an idle kernel that never reports its cell done). Such a run gets one more
+    try in a fresh kernel, and the retry is reported; a failing cell is not retried.
+    """
     source = Path(source)
-    notebook = jupytext.read(source)
-    started = time.perf_counter()
-    client = NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(source.parent)}}
-    )
-    try:
-        client.execute()
-    except CellExecutionError:
-        failed = Path(tempfile.gettempdir()) / f"{source.stem}.failed.ipynb"
-        nbformat.write(notebook, failed)
-        print(f"{source}: a cell failed; the partly executed notebook is in {failed}", file=sys.stderr)
-        raise
+    for attempt in (1, 2):
+        notebook = jupytext.read(source)
+        started = time.perf_counter()
+        client = NotebookClient(
+            notebook, timeout=cell_timeout, kernel_name="python3", resources={"metadata": {"path": str(source.parent)}}
+        )
+        try:
+            client.execute()
+            break
+        except CellExecutionError:
+            failed = Path(tempfile.gettempdir()) / f"{source.stem}.failed.ipynb"
+            nbformat.write(notebook, failed)
+            print(f"{source}: a cell failed; the partly executed notebook is in {failed}", file=sys.stderr)
+            raise
+        except Exception as error:  # CellTimeoutError, DeadKernelError: the kernel, not a cell
+            if attempt == 2:
+                raise
+            print(f"{source}: retrying in a fresh kernel after {type(error).__name__}: {error}", file=sys.stderr)
     seconds = time.perf_counter() - started
     target = source.with_suffix(".ipynb")
     nbformat.write(normalise(notebook), target)
