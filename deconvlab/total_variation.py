@@ -345,8 +345,16 @@ def _tv_admm(y, h, lam, mode, n, nonneg, tol, max_iter, rho=None):
 
     Stopping rule (after Boyd et al. 2011, 3.3.1), with ``K = [C; D_c; I]`` and
     ``q = (v, z, w)``: the primal residual ``||K u - q|| <= tol * max(||K u||, ||q||)``
-    (the splits agree) and the dual residual ``||K^T (q - q_prev)|| <= tol * ||K^T q||``
+    (the splits agree) and the dual residual ``rho ||K^T (q - q_prev)|| <= tol * rho ||K^T q||``
     (the split variables have stopped moving, relative to their size).
+
+    Boyd et al. scale the dual residual by ``||K^T y||``, ``y = rho (a, b, c)`` the
+    dual. That scale does not work for this splitting: all of the objective is in the
+    split variables (``f(u) = 0``), and the exact ``u`` step, the least-squares
+    solution of ``K u = q - d``, gives ``K^T d = K^T (q - K u)``, so ``||K^T y||`` is at
+    most ``rho ||K||`` times the primal residual and tends to 0; a test relative to it
+    would pass only through their absolute tolerance. ``rho ||K^T q||``, the size of the
+    ``u`` step's right-hand side, is the scale used instead.
 
     Returns ``(x, info)``; ``info`` holds ``iterations``, ``objective`` (history),
     ``primal_residual``, ``dual_residual``, ``converged``, ``final_objective``.

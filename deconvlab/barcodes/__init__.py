@@ -16,12 +16,15 @@ them back. Its files, in the order they build on each other:
   it uses);
 - ``readers``: :func:`read_ean13` (zxing-cpp), :func:`restore_barcode`, :func:`binarize_scanline`;
 - ``photos``: :func:`decode_ean13_photo`, a photograph's scan lines deconvolved and read by zxing-cpp,
-  with a code accepted only when many lines agree.
+  with a code accepted only when many lines agree;
+- ``known_target``: a real line's blur kernel and ink spread, measured on a symbol whose code is
+  known (:func:`known_target.measure_line_blur`; a measurement of the camera, not a reader).
 
 Every name ``deconvlab.barcodes`` had as one module (``barcodes.py``) is imported here, public ones and
 ``_module_basis`` (the benchmarks draw with it), and so are the layout's constants.
 """
 
+from . import known_target  # noqa: F401  (dl.barcodes.known_target: the blur measured on a known code)
 from .decoder import (
     ACCEPT_RESIDUAL,
     LIGHT_MARGIN,

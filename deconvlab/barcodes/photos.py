@@ -168,9 +168,15 @@ def deconvolved(line, blur, nsr=WIENER_NSR):
 
     ``nsr`` is the filter's noise-to-signal power ratio (:func:`deconvlab.wiener`); the line is
     mirrored at each end first (``3 len(kernel)`` samples), so that its ends are not wrapped onto
-    each other.
+    each other. :func:`deconvolved_by` does the same for any kernel.
     """
-    kernel = gaussian_kernel(blur)
+    return deconvolved_by(line, gaussian_kernel(blur), nsr)
+
+
+def deconvolved_by(line, kernel, nsr=WIENER_NSR):
+    """``line`` deconvolved by a Wiener filter for the blur ``kernel`` (centred, odd length), as
+    :func:`deconvolved` does for a Gaussian: mirrored at its ends, then ``wiener(..., mode="same")``."""
+    kernel = np.asarray(kernel, dtype=float)
     if line.size < kernel.size:
         raise ValueError(f"line has {line.size} samples, fewer than the blur's kernel ({kernel.size})")
     pad = min(3 * kernel.size, line.size - 1)
