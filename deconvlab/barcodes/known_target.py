@@ -5,14 +5,17 @@ profile (the edge spread function) and differentiates it. A bar code whose digit
 richer target: some 30 bars and as many spaces of known widths. With the code known, the line is
 linear in the blur kernel:
 
-    y[i] = o(t_i) + (g0 + g1 t_i) * sum_j k[j] d[i - j] + noise,
+    y[i] = o(t_i) + sum_j (a[j] + b[j] t_i) d[i - j] + noise,
 
 with ``d[i]`` the fraction of pixel ``i`` that the bars cover (exact, from the module pattern, the
-symbol's start, its module width and the ink spread), ``o`` a quadratic in the line's position
-``t`` in [-1, 1] (the light on the paper) and ``g0 + g1 t`` the contrast of the bars, tilted like
-the light. For a fixed geometry the kernel's taps are found by linear least squares, with no
-assumption about their shape; the geometry (module width and ink spread) is the one that leaves
-the smallest residual.
+symbol's start, its module width and the ink spread), ``o`` a quadratic in the position ``t`` in
+[-1, 1] across the part of the line fitted (the light on the paper), and ``a + b t`` the bars'
+blur kernel times their contrast, which may tilt along the line (and with it the kernel, a little).
+For a fixed geometry the 2 (2 radius + 1) coefficients are found by linear least squares, with no
+assumption about the kernel's shape, and the kernel is ``k = a / sum(a)``; the geometry (module
+width and ink spread) is the one that leaves the smallest residual. With a kernel shape given
+(:func:`line_fit_rms`), the model is ``o(t_i) + (g0 + g1 t_i) (k * d)[i]``: one shape, its contrast
+tilted.
 
 The measurement uses the code, which a reader does not know: it tells what the blur of a camera
 *is* (for a lesson, or to choose a reader's family of kernels), not how to read an unknown code.
@@ -42,7 +45,7 @@ class LineBlur(NamedTuple):
     start: float  #: where the symbol's first module begins on the line (pixels)
     module_width: float  #: pixels a module
     ink_spread: float  #: modules by which each bar is wider than nominal (refined between grid points)
-    rms_residual: float  #: root mean square of the fit's residual (the line's units)
+    rms_residual: float  #: root mean square residual of the free fit (the line's units)
     rms_nominal: float  #: the same with bars of their nominal width (no ink spread)
 
 
@@ -158,11 +161,11 @@ def measure_line_blur(line, code, first, last, *, radius=KERNEL_RADIUS):
 
     Fits the model of the module docstring for every module width ``w`` in
     ``WIDTH_FACTORS * (last - first) / 95`` and ink spread in ``INK_SPREADS``, with a free kernel
-    of ``2 * radius + 1`` taps, on the symbol and ``FIT_MARGIN_MODULES`` of paper on either side;
-    keeps the pair with the smallest residual, refines the ink spread by a parabola through its
-    neighbours, and re-centres the symbol's start on the kernel's centroid
-    (``start += sum(j k[j])``) and refits, so that the kernel it returns is centred (its centroid
-    within a few hundredths of a pixel of its middle tap).
+    of ``2 * radius + 1`` taps (and their tilt along the line), on the symbol and
+    ``FIT_MARGIN_MODULES`` of paper on either side; keeps the pair with the smallest residual,
+    refines the ink spread by a parabola through its neighbours, and re-centres the symbol's start
+    on the kernel's centroid (``start += sum(j k[j])``) and refits, so that the kernel it returns
+    is centred (its centroid within a few hundredths of a pixel of its middle tap).
 
     Parameters
     ----------
@@ -211,10 +214,10 @@ def measure_line_blur(line, code, first, last, *, radius=KERNEL_RADIUS):
 def line_fit_rms(line, code, blur, kernel):
     """Root mean square residual of ``line`` modelled with a given kernel shape and ``blur``'s geometry.
 
-    The light and the contrast are fitted (the columns of the module docstring's model with
-    ``k = kernel``); ``blur`` is a :class:`LineBlur` of the same line, whose start, module width and
-    ink spread are used. Comparing this with ``blur.rms_residual`` (the free kernel) says how well
-    a family (a Gaussian, a disk) describes the real blur.
+    The light and the tilted contrast are fitted (the module docstring's model for a given shape:
+    ``o(t) + (g0 + g1 t) (kernel * d)``); ``blur`` is a :class:`LineBlur` of the same line, whose
+    start, module width and ink spread are used. Comparing it across shapes (the measured kernel,
+    a Gaussian, a disk) says which describes the real blur best.
     """
     y = as_signal(line, "line")
     kernel = as_signal(kernel, "kernel")
