@@ -21,7 +21,8 @@ import scipy.fft
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from .barcodes import barcode_scanline, binarize_scanline, read_ean13, restore_barcode
-from .barcodes.photos import as_photo, deconvolved, read_line, scan_line
+from .barcodes.known_target import measure_line_blur
+from .barcodes.photos import WIENER_BLURS, as_photo, deconvolved, deconvolved_by, read_line, scan_line
 from .inverse import inverse_filter, kept_bandwidth
 from .levels import piecewise_refit, quantize
 from .metrics import magnitude_db, rmse
@@ -803,9 +804,27 @@ def _photo_and_label(name):
     return as_photo(path), path.with_suffix(".txt").read_text().strip()
 
 
-def photo_view(photo="ean13-2/01", offset=0.0, blur=2.0, angle=0.0, fig=None):
+#: The kernels :func:`photo_view` deconvolves for: a Gaussian of the slider's width, or the kernel
+#: measured on the line itself with the label known (notebook 09 §3).
+PHOTO_KERNELS = ("Gaussian", "measured on the line")
+
+
+def _measured_kernel(line, label):
+    """The kernel measured on ``line`` with its ``label`` known (:func:`measure_line_blur`), the symbol
+    located by zxing-cpp after a Wiener restoration of the family; None where no restoration reads it."""
+    ends = [
+        (first, last)
+        for blur in WIENER_BLURS
+        for code, first, last in read_line(deconvolved(line, blur))
+        if code == label
+    ]
+    return measure_line_blur(line, label, *min(ends)).kernel if ends else None
+
+
+def photo_view(photo="ean13-2/01", offset=0.0, blur=2.0, angle=0.0, kernel="Gaussian", fig=None):
     """One scan line of a shipped bar-code photograph, as it is and Wiener-deconvolved for a Gaussian
-    blur of ``blur`` pixels, and what zxing-cpp reads on each (notebook 09).
+    blur of ``blur`` pixels (or for the kernel measured on the line), and what zxing-cpp reads on each
+    (notebook 09).
 
     Parameters
     ----------
@@ -817,6 +836,11 @@ def photo_view(photo="ean13-2/01", offset=0.0, blur=2.0, angle=0.0, fig=None):
         The Gaussian blur the line is deconvolved for (standard deviation, pixels), > 0.
     angle : float
         The line's angle to the photo's rows, in degrees.
+    kernel : {"Gaussian", "measured on the line"}
+        Deconvolve for a Gaussian of ``blur`` pixels, or for the kernel measured on this very line
+        with the photo's label known (:func:`deconvlab.barcodes.known_target.measure_line_blur`; it
+        needs the label, which a reader does not have, and a line on which the symbol can be found:
+        otherwise the Gaussian is used and the title says so).
     fig : matplotlib.figure.Figure, optional
         A figure this view made before, to update in place (an explorer's redraw).
 
@@ -831,11 +855,22 @@ def photo_view(photo="ean13-2/01", offset=0.0, blur=2.0, angle=0.0, fig=None):
     >>> fig.axes[1].get_title()
     'the line as photographed: zxing-cpp reads nothing'
     """
+    if kernel not in PHOTO_KERNELS:
+        raise ValueError(f"kernel must be one of {PHOTO_KERNELS}, got {kernel!r}")
     image, label = _photo_and_label(photo)
     line, origin, direction = scan_line(image, angle, offset)
     if line.size < 2:
         raise ValueError(f"offset={offset}: the line misses the photo")
-    restored = deconvolved(line, blur)
+    measured = _measured_kernel(line, label) if kernel == "measured on the line" else None
+    if measured is not None:
+        restored, restoration = (
+            deconvolved_by(line, measured),
+            "deconvolved for the kernel measured on it (label known)",
+        )
+    else:
+        restored, restoration = deconvolved(line, blur), f"deconvolved for σ = {blur:.1f} px"
+        if kernel == "measured on the line":
+            restoration += " (symbol not found: no kernel measured)"
 
     def reading(values):
         codes = sorted({code for code, _, _ in read_line(values)})
@@ -853,7 +888,7 @@ def photo_view(photo="ean13-2/01", offset=0.0, blur=2.0, angle=0.0, fig=None):
     artists["path"].set_data(ends[1], ends[0])
     for name, values, title in (
         ("line", line, f"the line as photographed: {reading(line)}"),
-        ("restored", restored, f"deconvolved for σ = {blur:.1f} px: {reading(restored)}"),
+        ("restored", restored, f"{restoration}: {reading(restored)}"),
     ):
         artists[name].set_data(samples, values)
         artists[name].axes.set_title(title, fontsize=10)
@@ -885,8 +920,8 @@ def _photo_figure(image, title):
 
 
 def photo_explorer(photo="ean13-2/01"):
-    """The deconvolution blur, the line's offset and its angle on a shipped bar-code photograph, and
-    what zxing-cpp reads on the line before and after (notebook 09).
+    """The deconvolution blur (or the kernel measured on the line), the line's offset and its angle on
+    a shipped bar-code photograph, and what zxing-cpp reads on the line before and after (notebook 09).
 
     Parameters
     ----------
@@ -904,7 +939,7 @@ def photo_explorer(photo="ean13-2/01"):
     >>> with contextlib.redirect_stdout(io.StringIO()):    # outside Jupyter the figure would be printed
     ...     explorer = photo_explorer()
     >>> [control.description for control in explorer.widget.children[:-1]]
-    ['σ (pixels)', 'offset (px)', 'angle (°)']
+    ['σ (pixels)', 'offset (px)', 'angle (°)', 'kernel']
     """
     view = functools.partial(photo_view, photo)
     return widgets.interact(  # not _explorer: the photo view draws nothing at random, it has no seed
@@ -912,4 +947,5 @@ def photo_explorer(photo="ean13-2/01"):
         blur=_slider("σ (pixels)", 2.0, 0.3, 4.0, 0.1),
         offset=_slider("offset (px)", 0.0, -150, 150, 3),
         angle=_slider("angle (°)", 0.0, -15, 15, 1),
+        kernel=widgets.ToggleButtons(options=PHOTO_KERNELS, value="Gaussian", description="kernel"),
     )

@@ -212,12 +212,42 @@ def test_photo_view_shows_the_line_and_what_zxing_reads_before_and_after():
     plt.close("all")
 
 
+def test_photo_view_deconvolves_for_the_kernel_measured_on_the_line():
+    """kernel="measured on the line": the restored line is the Wiener restoration for the kernel
+    measure_line_blur measures there; where the symbol cannot be found the Gaussian is used and the
+    title says so; an unknown kernel is refused."""
+    import matplotlib.pyplot as plt
+
+    from deconvlab.barcodes import known_target
+
+    image, label = photos.as_photo(PHOTOS / "ean13-2/01.png"), shipped("ean13-2/01")[1]
+    line, _, _ = photos.scan_line(image, 0.0, -27.0)
+    ends = min(
+        (a, b)
+        for blur in photos.WIENER_BLURS
+        for code, a, b in photos.read_line(photos.deconvolved(line, blur))
+        if code == label
+    )
+    kernel = known_target.measure_line_blur(line, label, *ends).kernel
+    fig = dl.widgets.photo_view("ean13-2/01", offset=-27.0, kernel="measured on the line")
+    np.testing.assert_allclose(fig.axes[2].lines[0].get_ydata(), photos.deconvolved_by(line, kernel))
+    assert "kernel measured on it" in fig.axes[2].get_title() and f"reads {label}" in fig.axes[2].get_title()
+    missed = dl.widgets.photo_view("ean13-2/01", offset=-140.0, blur=1.5, kernel="measured on the line")
+    line_missed, _, _ = photos.scan_line(image, 0.0, -140.0)
+    np.testing.assert_allclose(missed.axes[2].lines[0].get_ydata(), photos.deconvolved(line_missed, 1.5))
+    assert "no kernel measured" in missed.axes[2].get_title()
+    with pytest.raises(ValueError, match="kernel"):
+        dl.widgets.photo_view("ean13-2/01", kernel="disk")
+    plt.close("all")
+
+
 def test_photo_explorer_builds_its_controls():
     import matplotlib.pyplot as plt
 
     controls = dl.widgets.photo_explorer().widget.children[:-1]
-    assert [control.description for control in controls] == ["σ (pixels)", "offset (px)", "angle (°)"]
-    assert all(not control.continuous_update for control in controls)
+    assert [control.description for control in controls] == ["σ (pixels)", "offset (px)", "angle (°)", "kernel"]
+    assert all(not control.continuous_update for control in controls[:3])
+    assert controls[3].options == dl.widgets.PHOTO_KERNELS
     plt.close("all")
 
 
