@@ -811,14 +811,21 @@ PHOTO_KERNELS = ("Gaussian", "measured on the line")
 
 def _measured_kernel(line, label):
     """The kernel measured on ``line`` with its ``label`` known (:func:`measure_line_blur`), the symbol
-    located by zxing-cpp after a Wiener restoration of the family; None where no restoration reads it."""
+    located by zxing-cpp after a Wiener restoration of the family; None where no restoration reads it
+    (or the line is too short for one) or the measurement refuses the line."""
     ends = [
         (first, last)
         for blur in WIENER_BLURS
+        if gaussian_kernel(blur).size <= line.size
         for code, first, last in read_line(deconvolved(line, blur))
         if code == label
     ]
-    return measure_line_blur(line, label, *min(ends)).kernel if ends else None
+    if not ends:
+        return None
+    try:
+        return measure_line_blur(line, label, *min(ends)).kernel
+    except ValueError:  # the symbol's span too short for the kernel, or no visible bars where it was read
+        return None
 
 
 def photo_view(photo="ean13-2/01", offset=0.0, blur=2.0, angle=0.0, kernel="Gaussian", fig=None):

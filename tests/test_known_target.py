@@ -108,7 +108,8 @@ def test_a_real_line_prints_wide_bars_and_blurs_like_a_gaussian_more_than_a_disk
     [
         ({"first": 50.0, "last": 40.0}, "first < last"),
         ({"first": -1.0}, "first < last"),
-        ({"first": np.nan}, "first < last"),
+        ({"first": np.nan}, "first must be finite"),
+        ({"first": "abc"}, "first must be a real number"),
         ({"last": 60.0}, "fewer than 1 a module"),
         ({"code": "9780804816633"}, "check digit"),
         ({"radius": 0}, "radius"),
@@ -118,9 +119,55 @@ def test_a_real_line_prints_wide_bars_and_blurs_like_a_gaussian_more_than_a_disk
 def test_bad_input_names_the_argument(kwargs, match):
     line, start, width = synthetic_line(kt.disk_line_spread(2.0), 0.0)
     arguments = {"line": line, "code": CODE, "first": start, "last": start + 95 * width} | kwargs
-    with pytest.raises(ValueError, match=match):
+    error = TypeError if "real number" in match else ValueError
+    with pytest.raises(error, match=match):
         positional = [arguments.pop(name) for name in ("line", "code", "first", "last")]
         kt.measure_line_blur(*positional, **arguments)
+
+
+def test_the_ink_spread_is_refined_between_grid_points():
+    """0.33 module lies between the grid's 0.30 and 0.35: the parabola through the residuals finds it."""
+    line, start, width = synthetic_line(kt.disk_line_spread(2.0), 0.33, noise=0.05)
+    blur = kt.measure_line_blur(line, CODE, start, start + 95 * width)
+    assert abs(blur.ink_spread - 0.33) < 0.01, blur.ink_spread
+
+
+@pytest.mark.parametrize("make", ["flat", "light bars", "elsewhere"])
+def test_a_line_without_the_symbol_there_is_refused(make):
+    """No silent kernel: a flat line, bars lighter than the paper, or ends that miss the symbol."""
+    line, start, width = synthetic_line(kt.disk_line_spread(2.0), 0.0)
+    first, last = start, start + 95 * width
+    if make == "flat":
+        line = 200 + 0.5 * np.random.default_rng(1).standard_normal(line.size)
+    elif make == "light bars":
+        line = 400 - line
+    else:  # the ends of a symbol where the line is blank paper
+        line = np.r_[200 + 0.5 * np.random.default_rng(2).standard_normal(400), line]
+        first, last = 20.0, 20.0 + 95 * width
+    with pytest.raises(ValueError, match="not darker than its paper"):
+        kt.measure_line_blur(line, CODE, first, last)
+
+
+def test_line_fit_rms_names_its_arguments():
+    line, start, width = synthetic_line(kt.disk_line_spread(2.0), 0.0)
+    blur = kt.measure_line_blur(line, CODE, start, start + 95 * width)
+    with pytest.raises(TypeError, match="blur must be a LineBlur"):
+        kt.line_fit_rms(line, CODE, (start, width), kt.disk_line_spread(2.0))
+    with pytest.raises(ValueError, match="blur.start"):
+        kt.line_fit_rms(line[:200], CODE, blur, kt.disk_line_spread(2.0))
+    with pytest.raises(ValueError, match="odd number"):
+        kt.line_fit_rms(line, CODE, blur, np.ones(4) / 4)
+
+
+def test_deconvolved_by_checks_its_kernel_and_line():
+    line = np.linspace(0, 1, 100)
+    with pytest.raises(ValueError, match="odd number"):
+        photos.deconvolved_by(line, np.ones(4) / 4)
+    with pytest.raises(ValueError, match="kernel is all zeros"):
+        photos.deconvolved_by(line, np.zeros(5))
+    with pytest.raises(ValueError, match="line"):
+        photos.deconvolved_by(np.ones((2, 50)), np.ones(3) / 3)
+    np.testing.assert_allclose(photos.deconvolved_by(line, dl.gaussian_kernel(1.5)), photos.deconvolved(line, 1.5))
 
 
 def test_bad_geometry_and_radius_are_refused():

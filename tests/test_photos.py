@@ -236,6 +236,8 @@ def test_photo_view_deconvolves_for_the_kernel_measured_on_the_line():
     line_missed, _, _ = photos.scan_line(image, 0.0, -140.0)
     np.testing.assert_allclose(missed.axes[2].lines[0].get_ydata(), photos.deconvolved(line_missed, 1.5))
     assert "no kernel measured" in missed.axes[2].get_title()
+    short = dl.widgets.photo_view("ean13-4/01", offset=-135.0, angle=15.0, kernel="measured on the line")
+    assert "no kernel measured" in short.axes[2].get_title()  # a line shorter than the family's widest kernel
     with pytest.raises(ValueError, match="kernel"):
         dl.widgets.photo_view("ean13-2/01", kernel="disk")
     plt.close("all")

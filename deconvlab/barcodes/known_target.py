@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import as_count, as_signal
+from .._checks import as_count, as_number, as_signal
 from .symbology import SYMBOL_MODULES, ean13_modules
 
 #: Half-width of the measured kernel, in pixels (2 * KERNEL_RADIUS + 1 taps).
@@ -74,13 +74,11 @@ def bar_coverage(n, code, start, module_width, ink_spread=0.0):
         ``n`` values in [0, 1].
     """
     n = as_count(n, "n")
-    start, module_width, ink_spread = (float(v) for v in (start, module_width, ink_spread))
-    if not (np.isfinite(module_width) and module_width > 0):
-        raise ValueError(f"module_width must be a positive number, got {module_width}")
-    if not (np.isfinite(ink_spread) and -1 < ink_spread < 1):
+    start = as_number(start, "start")
+    module_width = as_number(module_width, "module_width", strictly_positive=True)
+    ink_spread = as_number(ink_spread, "ink_spread")
+    if not -1 < ink_spread < 1:
         raise ValueError(f"ink_spread must be between -1 and 1 modules, got {ink_spread}")
-    if not np.isfinite(start):
-        raise ValueError(f"start must be a finite number, got {start}")
     bars = np.asarray(ean13_modules(code), int)
     edges = np.flatnonzero(np.diff(np.r_[0, bars, 0])).reshape(-1, 2)  # [first, end) modules of each bar
     left = start + module_width * (edges[:, 0] - ink_spread / 2)
@@ -123,7 +121,8 @@ def _light_and_bars(n, blurred):
 
 
 def _fit(y, code, start, module_width, ink_spread, kernel, radius):
-    """Least-squares fit of the line: ``(rms residual, kernel)``; a free kernel when ``kernel`` is None."""
+    """Least-squares fit of the line: ``(rms residual, taps)``. With ``kernel`` None the taps are the
+    fitted ``a`` of the module docstring (the kernel times minus the bars' contrast), else ``kernel``."""
     n = y.size
     coverage = bar_coverage(n + 2 * radius, code, start + radius, module_width, ink_spread)
     if kernel is None:
@@ -136,8 +135,27 @@ def _fit(y, code, start, module_width, ink_spread, kernel, radius):
     rms = float(np.sqrt(np.mean(residual**2)))
     if kernel is not None:
         return rms, kernel
-    taps = coefficients[3 : 3 + 2 * radius + 1]
-    return rms, taps / taps.sum()
+    return rms, coefficients[3 : 3 + 2 * radius + 1]
+
+
+#: The bars' fitted contrast must exceed this share of the line's range, and ...
+MIN_CONTRAST_SHARE = 0.05
+#: ... this many times the fit's rms residual: otherwise there is no symbol of this code there.
+MIN_CONTRAST_TO_RESIDUAL = 5.0
+
+
+def _as_kernel(taps, line, rms):
+    """The fitted ``a`` as a kernel ``a / sum(a)``, or a ValueError when the bars are not darker than
+    the paper there: ``-sum(a)``, the bars' contrast, must exceed ``MIN_CONTRAST_SHARE`` of the line's
+    range and ``MIN_CONTRAST_TO_RESIDUAL`` times the fit's rms residual."""
+    contrast, extent = -float(taps.sum()), float(np.ptp(line))
+    if not contrast > max(MIN_CONTRAST_SHARE * extent, MIN_CONTRAST_TO_RESIDUAL * rms):
+        raise ValueError(
+            f"line: between first and last its bars are not darker than its paper by a visible contrast "
+            f"({contrast:.3g}; the line's range {extent:.3g}, the fit's rms residual {rms:.3g}): "
+            f"not the symbol of this code there"
+        )
+    return taps / taps.sum()
 
 
 def _window(line, first, last):
@@ -147,12 +165,15 @@ def _window(line, first, last):
     return line[low:high], low
 
 
-def _check_ends(line, first, last):
-    first, last = float(first), float(last)
-    if not (np.isfinite(first) and np.isfinite(last) and 0 <= first < last <= line.size - 1):
-        raise ValueError(f"first and last must be sample positions on the line with first < last, got {first}, {last}")
+def _check_ends(line, first, last, names=("first", "last")):
+    first, last = as_number(first, names[0]), as_number(last, names[1])
+    if not 0 <= first < last <= line.size - 1:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must be sample positions on the line ({line.size} samples) with "
+            f"{names[0]} < {names[1]}, got {first}, {last}"
+        )
     if (last - first) / SYMBOL_MODULES < 1.0:
-        raise ValueError(f"first and last are {last - first:.1f} samples apart: fewer than 1 a module")
+        raise ValueError(f"{names[0]} and {names[1]} are {last - first:.1f} samples apart: fewer than 1 a module")
     return first, last
 
 
@@ -163,9 +184,10 @@ def measure_line_blur(line, code, first, last, *, radius=KERNEL_RADIUS):
     ``WIDTH_FACTORS * (last - first) / 95`` and ink spread in ``INK_SPREADS``, with a free kernel
     of ``2 * radius + 1`` taps (and their tilt along the line), on the symbol and
     ``FIT_MARGIN_MODULES`` of paper on either side; keeps the pair with the smallest residual,
-    refines the ink spread by a parabola through its neighbours, and re-centres the symbol's start
-    on the kernel's centroid (``start += sum(j k[j])``) and refits, so that the kernel it returns
-    is centred (its centroid within a few hundredths of a pixel of its middle tap).
+    refines the ink spread by a parabola through its neighbours (not at either end of the grid), and
+    re-centres the symbol's start on the kernel's centroid (``start += sum(j k[j])``) and refits, so
+    that the kernel it returns is centred (one pass: its centroid within a few hundredths of a pixel
+    of its middle tap on the lines tested).
 
     Parameters
     ----------
@@ -182,6 +204,12 @@ def measure_line_blur(line, code, first, last, *, radius=KERNEL_RADIUS):
     Returns
     -------
     LineBlur
+
+    Raises
+    ------
+    ValueError
+        For a bad argument (named), or a line whose bars between ``first`` and ``last`` are not
+        darker than its paper by a visible contrast (not this symbol there).
     """
     y = as_signal(line, "line")
     radius = as_count(radius, "radius")
@@ -204,9 +232,11 @@ def measure_line_blur(line, code, first, last, *, radius=KERNEL_RADIUS):
         curvature = below - 2 * at + above
         if curvature > 0:
             spread = float(spread + 0.5 * step * (below - above) / curvature)
-    _, kernel = _fit(window, code, start, width, spread, None, radius)
+    rms, taps = _fit(window, code, start, width, spread, None, radius)
+    kernel = _as_kernel(taps, y, rms)
     start += float(np.arange(-radius, radius + 1) @ kernel)
-    rms, kernel = _fit(window, code, start, width, spread, None, radius)
+    rms, taps = _fit(window, code, start, width, spread, None, radius)
+    kernel = _as_kernel(taps, y, rms)
     rms_nominal, _ = _fit(window, code, start, width, 0.0, None, radius)
     return LineBlur(kernel, start + low, width, float(spread), rms, rms_nominal)
 
@@ -220,11 +250,14 @@ def line_fit_rms(line, code, blur, kernel):
     a Gaussian, a disk) says which describes the real blur best.
     """
     y = as_signal(line, "line")
+    if not isinstance(blur, LineBlur):
+        raise TypeError(f"blur must be a LineBlur (measure_line_blur's result), got {type(blur).__name__}")
     kernel = as_signal(kernel, "kernel")
     if kernel.size % 2 == 0:
         raise ValueError(f"kernel must have an odd number of taps (centred), got {kernel.size}")
     radius = kernel.size // 2
     width = blur.module_width
-    first, last = _check_ends(y, blur.start, blur.start + SYMBOL_MODULES * width)
+    names = ("blur.start", "blur.start + 95 blur.module_width")
+    first, last = _check_ends(y, blur.start, blur.start + SYMBOL_MODULES * width, names)
     window, low = _window(y, first, last)
     return _fit(window, code, first - low, width, blur.ink_spread, kernel, radius)[0]

@@ -36,7 +36,7 @@ import numpy as np
 from scipy import ndimage
 from scipy.sparse.csgraph import connected_components
 
-from .._checks import as_flag
+from .._checks import as_flag, as_kernel, as_signal
 from ..signals import gaussian_kernel
 from ..wiener_filter import wiener
 from .symbology import CODE_DIGITS, SYMBOL_MODULES
@@ -176,7 +176,9 @@ def deconvolved(line, blur, nsr=WIENER_NSR):
 def deconvolved_by(line, kernel, nsr=WIENER_NSR):
     """``line`` deconvolved by a Wiener filter for the blur ``kernel`` (centred, odd length), as
     :func:`deconvolved` does for a Gaussian: mirrored at its ends, then ``wiener(..., mode="same")``."""
-    kernel = np.asarray(kernel, dtype=float)
+    line, kernel = as_signal(line, "line"), as_kernel(kernel, "kernel")
+    if kernel.size % 2 == 0:
+        raise ValueError(f"kernel must have an odd number of taps (centred), got {kernel.size}")
     if line.size < kernel.size:
         raise ValueError(f"line has {line.size} samples, fewer than the blur's kernel ({kernel.size})")
     pad = min(3 * kernel.size, line.size - 1)
