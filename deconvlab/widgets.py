@@ -22,7 +22,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from .barcodes import barcode_scanline, binarize_scanline, read_ean13, restore_barcode
 from .barcodes.known_target import measure_line_blur
-from .barcodes.photos import WIENER_BLURS, as_photo, deconvolved, deconvolved_by, read_line, scan_line
+from .barcodes.photos import as_photo, deconvolved, deconvolved_by, read_line, scan_line, symbol_ends
 from .inverse import inverse_filter, kept_bandwidth
 from .levels import piecewise_refit, quantize
 from .metrics import magnitude_db, rmse
@@ -813,17 +813,11 @@ def _measured_kernel(line, label):
     """The kernel measured on ``line`` with its ``label`` known (:func:`measure_line_blur`), the symbol
     located by zxing-cpp after a Wiener restoration of the family; None where no restoration reads it
     (or the line is too short for one) or the measurement refuses the line."""
-    ends = [
-        (first, last)
-        for blur in WIENER_BLURS
-        if gaussian_kernel(blur).size <= line.size
-        for code, first, last in read_line(deconvolved(line, blur))
-        if code == label
-    ]
-    if not ends:
+    ends = symbol_ends(line, label)
+    if ends is None:
         return None
     try:
-        return measure_line_blur(line, label, *min(ends)).kernel
+        return measure_line_blur(line, label, *ends).kernel
     except ValueError:  # the symbol's span too short for the kernel, or no visible bars where it was read
         return None
 

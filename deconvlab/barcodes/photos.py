@@ -218,6 +218,21 @@ def read_line(line, upsampling=READ_UPSAMPLING):
     return readings
 
 
+def symbol_ends(line, code):
+    """Where on ``line`` zxing-cpp finds the symbol ``code`` after a Wiener restoration for a blur of
+    the family (``WIENER_BLURS``; blurs whose kernel is longer than the line are skipped): the
+    ``(first, last)`` samples of the reading that starts first, or None if no restoration reads it.
+    With the code known, these are the ends :func:`known_target.measure_line_blur` needs."""
+    ends = [
+        (first, last)
+        for blur in WIENER_BLURS
+        if gaussian_kernel(blur).size <= line.size
+        for found, first, last in read_line(deconvolved(line, blur))
+        if found == code
+    ]
+    return min(ends) if ends else None
+
+
 def _scan_offsets(photo, angle):
     """Perpendicular offsets (pixels from the centre) of the scan lines at ``angle``: ``LINE_SPACING``
     of the photo's height apart, over the whole photo."""
